@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("cloudfactory.web.urls")),
+    path("", include("cloudfactory.staff.urls")),
+]

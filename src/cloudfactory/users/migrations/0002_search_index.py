@@ -1,0 +1,9 @@
+from django.db import migrations
+
+from cloudfactory.search.indexes import trigram_index
+
+
+class Migration(migrations.Migration):
+    dependencies = [("users", "0001_initial")]
+
+    operations = [trigram_index("users_tenantuser")]
