@@ -20,13 +20,13 @@ STAFF_PASSWORD = "correct horse battery staple"
 
 
 class ServiceFactory(factory.Factory):
-    """Builds keyword arguments, then hands them to `service`."""
+    """Builds keyword arguments, then hands them to `_service`."""
 
-    service = None
+    _service = None
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return cls.service(**kwargs)
+        return cls._service(**kwargs)
 
     @classmethod
     def _build(cls, model_class, *args, **kwargs):
@@ -37,7 +37,7 @@ class CustomerFactory(ServiceFactory):
     class Meta:
         model = Customer
 
-    service = staticmethod(customer_services.customer_register)
+    _service = staticmethod(customer_services.customer_register)
     name = factory.Sequence(lambda n: f"Customer {n}")
     type = Customer.Type.COMPANY
     email = factory.Sequence(lambda n: f"contact{n}@example.com")
@@ -47,7 +47,7 @@ class TenantUserFactory(ServiceFactory):
     class Meta:
         model = TenantUser
 
-    service = staticmethod(user_services.tenant_user_add)
+    _service = staticmethod(user_services.tenant_user_add)
     customer_id = factory.LazyFunction(lambda: CustomerFactory().pk)
     name = factory.Sequence(lambda n: f"User {n}")
     email = factory.Sequence(lambda n: f"user{n}@example.com")
@@ -57,7 +57,7 @@ class OrderFactory(ServiceFactory):
     class Meta:
         model = Order
 
-    service = staticmethod(order_services.order_place)
+    _service = staticmethod(order_services.order_place)
     customer_id = factory.LazyFunction(lambda: CustomerFactory().pk)
     total_minor = 12_500
 
@@ -66,7 +66,7 @@ class InvoiceFactory(ServiceFactory):
     class Meta:
         model = Invoice
 
-    service = staticmethod(invoice_services.invoice_issue)
+    _service = staticmethod(invoice_services.invoice_issue)
     customer_id = factory.LazyFunction(lambda: CustomerFactory().pk)
     amount_minor = 12_500
 
@@ -75,7 +75,7 @@ class TicketFactory(ServiceFactory):
     class Meta:
         model = Ticket
 
-    service = staticmethod(support_services.ticket_open)
+    _service = staticmethod(support_services.ticket_open)
     customer_id = factory.LazyFunction(lambda: CustomerFactory().pk)
     subject = factory.Sequence(lambda n: f"Question {n}")
 
@@ -84,7 +84,7 @@ class StaffFactory(ServiceFactory):
     class Meta:
         model = StaffUser
 
-    service = staticmethod(lambda **kw: staff_create_or_update(**kw)[0])
+    _service = staticmethod(lambda **kw: staff_create_or_update(**kw)[0])
     email = factory.Sequence(lambda n: f"staff{n}@cloudfactory.test")
     password = STAFF_PASSWORD
     role = "admin"

@@ -1,6 +1,6 @@
 import logging
 
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, permission_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -13,6 +13,7 @@ logger = logging.getLogger(__name__)
 
 
 @require_GET
+@permission_required("customers.view_customer", raise_exception=True)
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
