@@ -9,12 +9,12 @@ _EXTRA_FOLDS = str.maketrans(
 
 
 def fold(text: str) -> str:
-    """Lower case, accents stripped, white space collapsed: "Müller  SA" -> "muller sa"."""
+    """Lower case, accents stripped, spaces collapsed: "Müller  SA" -> "muller sa"."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(bare.translate(_EXTRA_FOLDS).split())
 
 
 def search_text(*fields: str) -> str:
-    """The folded search column of a record: its searchable fields, folded and joined."""
+    """A record's folded search column: its searchable fields, folded and joined."""
     return " ".join(fold(field) for field in fields if field)

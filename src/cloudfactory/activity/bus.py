@@ -8,7 +8,7 @@ _lock = threading.Lock()
 
 
 def subscribe(listener: Callable[[int], None]) -> Callable[[], None]:
-    """Call `listener(event_id)` for each new event; returns the unsubscribe function."""
+    """Call `listener(event_id)` for each new event; returns how to unsubscribe."""
     with _lock:
         _listeners.append(listener)
 

@@ -11,11 +11,17 @@ class Event(models.Model):
 
     kind = models.CharField(max_length=40)
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, null=True, blank=True,
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="events",
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="events",
     )
     payload = models.JSONField(default=dict, blank=True)
@@ -26,7 +32,8 @@ class Event(models.Model):
     class Meta:
         indexes = [
             models.Index(
-                fields=["customer", "-id"], name="event_history",
+                fields=["customer", "-id"],
+                name="event_history",
                 condition=Q(notable=True),
             ),
             models.Index(fields=["kind", "-id"], name="event_kind"),

@@ -39,7 +39,7 @@ def event_append(
 
 
 def event_announce(event_id: int) -> None:
-    """Tell listeners a new event exists: NOTIFY on PostgreSQL, the in-process bus always."""
+    """Tell listeners a new event exists: NOTIFY on PostgreSQL, this process's bus."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # Only the id travels; listeners read the row from the log.

@@ -16,7 +16,9 @@ class Customer(models.Model):
 
     name = models.CharField(max_length=200)
     type = models.CharField(max_length=12, choices=Type.choices)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.ACTIVE
+    )
     email = models.EmailField(max_length=254)
     phone = models.CharField(max_length=40, blank=True)
     address = models.TextField(blank=True)
@@ -44,7 +46,9 @@ class Customer(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["created_at", "id"], name="customer_created"),
-            models.Index(fields=["type", "created_at", "id"], name="customer_type_created"),
+            models.Index(
+                fields=["type", "created_at", "id"], name="customer_type_created"
+            ),
             models.Index(
                 fields=["status", "created_at", "id"], name="customer_status_created"
             ),
@@ -92,8 +96,17 @@ class PlatformTotals(models.Model):
     SLOTS = 16
 
     FIELDS = (
-        "customers", "companies", "individuals", "active", "suspended", "inactive",
-        "users", "orders", "invoices", "tickets", "revenue_minor",
+        "customers",
+        "companies",
+        "individuals",
+        "active",
+        "suspended",
+        "inactive",
+        "users",
+        "orders",
+        "invoices",
+        "tickets",
+        "revenue_minor",
     )
 
     slot = models.PositiveSmallIntegerField(primary_key=True)

@@ -22,5 +22,7 @@ class Totals:
 
 def platform_totals() -> Totals:
     """The platform totals: one query summing the slot rows, never a table scan."""
-    sums = PlatformTotals.objects.aggregate(**{f: Sum(f) for f in PlatformTotals.FIELDS})
+    sums = PlatformTotals.objects.aggregate(
+        **{f: Sum(f) for f in PlatformTotals.FIELDS}
+    )
     return Totals(**{field: value or 0 for field, value in sums.items()})

@@ -12,7 +12,13 @@ from cloudfactory.orders.models import Order
 from cloudfactory.support.models import Ticket
 from cloudfactory.users.models import TenantUser
 
-COUNTERS = ("users_count", "orders_count", "invoices_count", "tickets_count", "revenue_minor")
+COUNTERS = (
+    "users_count",
+    "orders_count",
+    "invoices_count",
+    "tickets_count",
+    "revenue_minor",
+)
 
 
 @dataclass(frozen=True)
@@ -71,9 +77,17 @@ def customer_drift() -> list[CustomerDrift]:
 
 def actual_totals() -> Totals:
     """The platform totals counted from the tables themselves (full scans)."""
-    counts = {"customers": 0, "company": 0, "individual": 0,
-              "active": 0, "suspended": 0, "inactive": 0}
-    groups = Customer.objects.order_by().values("type", "status").annotate(n=Count("id"))
+    counts = {
+        "customers": 0,
+        "company": 0,
+        "individual": 0,
+        "active": 0,
+        "suspended": 0,
+        "inactive": 0,
+    }
+    groups = (
+        Customer.objects.order_by().values("type", "status").annotate(n=Count("id"))
+    )
     for group in groups:
         counts["customers"] += group["n"]
         counts[group["type"]] += group["n"]

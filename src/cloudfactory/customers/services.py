@@ -35,7 +35,9 @@ def totals_add(**deltas: int) -> None:
     slot = random.randrange(PlatformTotals.SLOTS)
     if not PlatformTotals.objects.filter(slot=slot).update(**changes):
         # The slot rows come with the migrations; a flushed table gets them back here.
-        PlatformTotals.objects.bulk_create([PlatformTotals(slot=slot)], ignore_conflicts=True)
+        PlatformTotals.objects.bulk_create(
+            [PlatformTotals(slot=slot)], ignore_conflicts=True
+        )
         PlatformTotals.objects.filter(slot=slot).update(**changes)
 
 
@@ -43,7 +45,11 @@ def customer_counters_add(*, customer_id: int, **deltas: int) -> None:
     """Add to one customer's counters and to the platform totals, in the caller's
     transaction. Keys: users, orders, invoices, tickets, revenue_minor.
     """
-    changes = {COUNTER_FIELDS[name]: F(COUNTER_FIELDS[name]) + d for name, d in deltas.items() if d}
+    changes = {
+        COUNTER_FIELDS[name]: F(COUNTER_FIELDS[name]) + d
+        for name, d in deltas.items()
+        if d
+    }
     if changes:
         Customer.objects.filter(pk=customer_id).update(**changes)
         totals_add(**deltas)
@@ -108,7 +114,11 @@ def customer_register(
         kind="customer.created",
         customer=customer,
         actor=actor,
-        payload={"name": customer.name, "type": customer.type, "status": customer.status},
+        payload={
+            "name": customer.name,
+            "type": customer.type,
+            "status": customer.status,
+        },
         notable=True,
     )
     return customer

@@ -14,10 +14,16 @@ class Invoice(models.Model):
         "customers.Customer", on_delete=models.PROTECT, related_name="invoices"
     )
     order = models.ForeignKey(
-        "orders.Order", on_delete=models.PROTECT, null=True, blank=True, related_name="invoices"
+        "orders.Order",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
     )
     number = models.CharField(max_length=32, unique=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.OPEN
+    )
     amount_minor = models.BigIntegerField()
     currency = models.CharField(max_length=3)
     issued_at = models.DateTimeField()
@@ -26,7 +32,9 @@ class Invoice(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["customer", "issued_at", "id"], name="invoice_customer"),
+            models.Index(
+                fields=["customer", "issued_at", "id"], name="invoice_customer"
+            ),
             models.Index(fields=["issued_at", "id"], name="invoice_issued"),
             models.Index(fields=["status", "due_at"], name="invoice_status_due"),
         ]

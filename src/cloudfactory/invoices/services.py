@@ -17,8 +17,12 @@ def invoice_number(customer_id: int, sequence: int) -> str:
 
 
 def _payload(invoice: Invoice) -> dict:
-    return {"invoice_id": invoice.pk, "number": invoice.number,
-            "amount_minor": invoice.amount_minor, "currency": invoice.currency}
+    return {
+        "invoice_id": invoice.pk,
+        "number": invoice.number,
+        "amount_minor": invoice.amount_minor,
+        "currency": invoice.currency,
+    }
 
 
 def _invoice_lock(invoice_id: int) -> Invoice:
@@ -59,24 +63,35 @@ def invoice_issue(
         due_at=due_at or issued_at + PAYMENT_TERMS,
     )
     customer_counters_add(customer_id=customer.pk, invoices=1)
-    event_append(kind="invoice.issued", customer=customer, actor=actor, payload=_payload(invoice))
+    event_append(
+        kind="invoice.issued", customer=customer, actor=actor, payload=_payload(invoice)
+    )
     return invoice
 
 
 @transaction.atomic
-def invoice_pay(*, invoice_id: int, actor=None, paid_at: datetime | None = None) -> Invoice:
+def invoice_pay(
+    *, invoice_id: int, actor=None, paid_at: datetime | None = None
+) -> Invoice:
     """Record the payment of an open or overdue invoice; it counts towards revenue."""
     invoice = _invoice_lock(invoice_id)
     if invoice.status not in (Invoice.Status.OPEN, Invoice.Status.OVERDUE):
-        raise DomainError(f"Invoice {invoice.number} is {invoice.status}; only open or "
-                          "overdue invoices can be paid.")
+        raise DomainError(
+            f"Invoice {invoice.number} is {invoice.status}; only open or "
+            "overdue invoices can be paid."
+        )
     customer = customer_lock(invoice.customer_id)
     invoice.status = Invoice.Status.PAID
     invoice.paid_at = paid_at or timezone.now()
     invoice.save(update_fields=["status", "paid_at"])
     customer_counters_add(customer_id=customer.pk, revenue_minor=invoice.amount_minor)
-    event_append(kind="invoice.paid", customer=customer, actor=actor,
-                 payload=_payload(invoice), notable=True)
+    event_append(
+        kind="invoice.paid",
+        customer=customer,
+        actor=actor,
+        payload=_payload(invoice),
+        notable=True,
+    )
     return invoice
 
 
@@ -88,8 +103,13 @@ def invoice_mark_overdue(*, invoice_id: int, actor=None) -> Invoice:
         raise DomainError(f"Invoice {invoice.number} is {invoice.status}, not open.")
     invoice.status = Invoice.Status.OVERDUE
     invoice.save(update_fields=["status"])
-    event_append(kind="invoice.overdue", customer=invoice.customer, actor=actor,
-                 payload=_payload(invoice), notable=True)
+    event_append(
+        kind="invoice.overdue",
+        customer=invoice.customer,
+        actor=actor,
+        payload=_payload(invoice),
+        notable=True,
+    )
     return invoice
 
 
@@ -98,9 +118,15 @@ def invoice_void(*, invoice_id: int, actor=None, reason: str = "") -> Invoice:
     """Void an invoice that has not been paid."""
     invoice = _invoice_lock(invoice_id)
     if invoice.status in (Invoice.Status.PAID, Invoice.Status.VOID):
-        raise DomainError(f"Invoice {invoice.number} is {invoice.status} and cannot be voided.")
+        raise DomainError(
+            f"Invoice {invoice.number} is {invoice.status} and cannot be voided."
+        )
     invoice.status = Invoice.Status.VOID
     invoice.save(update_fields=["status"])
-    event_append(kind="invoice.voided", customer=invoice.customer, actor=actor,
-                 payload={**_payload(invoice), "reason": reason})
+    event_append(
+        kind="invoice.voided",
+        customer=invoice.customer,
+        actor=actor,
+        payload={**_payload(invoice), "reason": reason},
+    )
     return invoice

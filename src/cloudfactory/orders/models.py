@@ -14,7 +14,9 @@ class Order(models.Model):
         "customers.Customer", on_delete=models.PROTECT, related_name="orders"
     )
     number = models.CharField(max_length=32, unique=True)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.PENDING
+    )
     total_minor = models.BigIntegerField()
     currency = models.CharField(max_length=3)
     placed_at = models.DateTimeField()
@@ -25,7 +27,9 @@ class Order(models.Model):
             models.Index(fields=["placed_at", "id"], name="order_placed"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(total_minor__gte=0), name="order_total_not_negative")
+            models.CheckConstraint(
+                condition=Q(total_minor__gte=0), name="order_total_not_negative"
+            )
         ]
         permissions = [("export_order", "Can export orders")]
 

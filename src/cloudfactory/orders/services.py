@@ -46,8 +46,12 @@ def order_place(
         kind="order.placed",
         customer=customer,
         actor=actor,
-        payload={"order_id": order.pk, "number": order.number, "total_minor": total_minor,
-                 "currency": order.currency},
+        payload={
+            "order_id": order.pk,
+            "number": order.number,
+            "total_minor": total_minor,
+            "currency": order.currency,
+        },
         notable=total_minor >= NOTABLE_ORDER_MINOR,
     )
     return order

@@ -14,19 +14,26 @@ def fts_table(table: str) -> str:
 
 def sqlite_trigger_sql(table: str, column: str) -> list[str]:
     fts = fts_table(table)
+    forget_old = (
+        f"INSERT INTO {fts}({fts}, rowid, {column}) "
+        f"VALUES ('delete', old.id, old.{column}); "
+    )
     return [
         f"CREATE TRIGGER {table}_fts_insert AFTER INSERT ON {table} BEGIN "
         f"INSERT INTO {fts}(rowid, {column}) VALUES (new.id, new.{column}); END",
         f"CREATE TRIGGER {table}_fts_delete AFTER DELETE ON {table} BEGIN "
-        f"INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.id, old.{column}); END",
+        f"{forget_old}END",
         f"CREATE TRIGGER {table}_fts_update AFTER UPDATE OF {column} ON {table} BEGIN "
-        f"INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.id, old.{column}); "
+        f"{forget_old}"
         f"INSERT INTO {fts}(rowid, {column}) VALUES (new.id, new.{column}); END",
     ]
 
 
 def sqlite_drop_trigger_sql(table: str) -> list[str]:
-    return [f"DROP TRIGGER IF EXISTS {table}_fts_{op}" for op in ("insert", "delete", "update")]
+    return [
+        f"DROP TRIGGER IF EXISTS {table}_fts_{op}"
+        for op in ("insert", "delete", "update")
+    ]
 
 
 def sqlite_rebuild_sql(table: str) -> str:

@@ -1,4 +1,8 @@
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    BaseUserManager,
+    PermissionsMixin,
+)
 from django.db import models
 from django.utils import timezone
 
@@ -18,7 +22,7 @@ class StaffUserManager(BaseUserManager):
 
 
 class StaffUser(AbstractBaseUser, PermissionsMixin):
-    """A member of the platform staff. Signs in with an email; a group gives the role."""
+    """A platform staff member: signs in with an email; a group gives the role."""
 
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200, blank=True)

@@ -18,7 +18,9 @@ class Ticket(models.Model):
     )
     number = models.CharField(max_length=32, unique=True)
     subject = models.CharField(max_length=300)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.OPEN
+    )
     priority = models.CharField(
         max_length=10, choices=Priority.choices, default=Priority.NORMAL
     )
@@ -29,7 +31,9 @@ class Ticket(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["customer", "created_at", "id"], name="ticket_customer"),
+            models.Index(
+                fields=["customer", "created_at", "id"], name="ticket_customer"
+            ),
             models.Index(fields=["created_at", "id"], name="ticket_created"),
         ]
         permissions = [("export_ticket", "Can export support tickets")]

@@ -42,8 +42,12 @@ def ticket_open(
         search_text=search_text(number, subject),
     )
     customer_counters_add(customer_id=customer.pk, tickets=1)
-    event_append(kind="ticket.opened", customer=customer, actor=actor,
-                 payload={"ticket_id": ticket.pk, "number": number, "subject": subject})
+    event_append(
+        kind="ticket.opened",
+        customer=customer,
+        actor=actor,
+        payload={"ticket_id": ticket.pk, "number": number, "subject": subject},
+    )
     return ticket
 
 
@@ -58,6 +62,10 @@ def ticket_close(*, ticket_id: int, actor=None) -> Ticket:
     ticket.status = Ticket.Status.CLOSED
     ticket.updated_at = timezone.now()
     ticket.save(update_fields=["status", "updated_at"])
-    event_append(kind="ticket.closed", customer=ticket.customer, actor=actor,
-                 payload={"ticket_id": ticket.pk, "number": ticket.number})
+    event_append(
+        kind="ticket.closed",
+        customer=ticket.customer,
+        actor=actor,
+        payload={"ticket_id": ticket.pk, "number": ticket.number},
+    )
     return ticket

@@ -24,7 +24,9 @@ class TenantUser(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["customer", "created_at", "id"], name="tenantuser_customer"),
+            models.Index(
+                fields=["customer", "created_at", "id"], name="tenantuser_customer"
+            ),
             models.Index(fields=["created_at", "id"], name="tenantuser_created"),
         ]
         constraints = [

@@ -16,4 +16,6 @@ class DomainErrorMiddleware:
         if not isinstance(exception, DomainError):
             return None
         status = 404 if isinstance(exception, NotFound) else 409
-        return render(request, "web/error.html", {"message": str(exception)}, status=status)
+        return render(
+            request, "web/error.html", {"message": str(exception)}, status=status
+        )

@@ -68,11 +68,19 @@ def test_every_role_sees_the_overview(client, role):
 
 
 def test_readiness_fails_with_503_when_the_database_is_unreachable():
-    env = {**os.environ, "DATABASE_URL": "postgres://nobody@127.0.0.1:9/none",
-           "ALLOWED_HOSTS": "testserver"}
-    script = "from django.test import Client; print(Client().get('/readyz').status_code)"
+    env = {
+        **os.environ,
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:9/none",
+        "ALLOWED_HOSTS": "testserver",
+    }
+    script = (
+        "from django.test import Client; print(Client().get('/readyz').status_code)"
+    )
     result = subprocess.run(
         [sys.executable, "-m", "cloudfactory.cli", "shell", "-c", script],
-        env=env, capture_output=True, text=True, timeout=60,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.stdout.strip().splitlines()[-1] == "503", result.stderr

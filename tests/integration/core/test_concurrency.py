@@ -29,7 +29,9 @@ def _write_many(customer_ids: list[int], writer: int, errors: list[Exception]) -
             )
             invoice_pay(invoice_id=invoice.pk)
             tenant_user_add(
-                customer_id=customer_id, name=f"W{writer}", email=f"w{writer}.{n}@x.test"
+                customer_id=customer_id,
+                name=f"W{writer}",
+                email=f"w{writer}.{n}@x.test",
             )
     except Exception as exc:  # collected and re-raised by the test
         errors.append(exc)

@@ -4,7 +4,12 @@ from django.core.management.base import CommandError
 
 from cloudfactory.customers.models import Customer, PlatformTotals
 from cloudfactory.customers.queries import platform_totals
-from tests.factories import CustomerFactory, InvoiceFactory, OrderFactory, TenantUserFactory
+from tests.factories import (
+    CustomerFactory,
+    InvoiceFactory,
+    OrderFactory,
+    TenantUserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

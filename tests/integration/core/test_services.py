@@ -25,14 +25,20 @@ pytestmark = pytest.mark.django_db
 
 def test_registering_a_customer_folds_its_search_text_and_counts_it(admin_staff):
     customer = customer_register(
-        name="Müller & Söhne", type="company", email="Info@Mueller.DE",
-        company_name="Müller & Söhne GmbH", actor=admin_staff,
+        name="Müller & Söhne",
+        type="company",
+        email="Info@Mueller.DE",
+        company_name="Müller & Söhne GmbH",
+        actor=admin_staff,
     )
     customer.refresh_from_db()
     assert customer.search_text == "muller & sohne info@mueller.de muller & sohne gmbh"
     totals = platform_totals()
     assert (totals.customers, totals.companies, totals.individuals, totals.active) == (
-        1, 1, 0, 1
+        1,
+        1,
+        0,
+        1,
     )
     event = Event.objects.get(customer=customer)
     assert event.kind == "customer.created"
@@ -95,7 +101,10 @@ def test_a_status_change_needs_a_reason_and_an_existing_customer(admin_staff):
         )
     with pytest.raises(NotFound, match="does not exist"):
         customer_change_status(
-            customer_id=customer.pk + 99, status="inactive", actor=admin_staff, reason="x"
+            customer_id=customer.pk + 99,
+            status="inactive",
+            actor=admin_staff,
+            reason="x",
         )
 
 
@@ -123,7 +132,8 @@ def test_orders_are_numbered_per_customer_and_big_ones_are_notable():
     first = order_place(customer_id=customer.pk, total_minor=100)
     second = order_place(customer_id=customer.pk, total_minor=NOTABLE_ORDER_MINOR)
     assert (first.number, second.number) == (
-        f"ORD-{customer.pk}-0001", f"ORD-{customer.pk}-0002"
+        f"ORD-{customer.pk}-0001",
+        f"ORD-{customer.pk}-0002",
     )
     notable = Event.objects.filter(kind="order.placed", notable=True)
     assert [e.payload["number"] for e in notable] == [second.number]
@@ -167,7 +177,9 @@ def test_an_invoice_may_only_reference_its_own_customers_order():
 
 def test_tickets_open_and_close_once():
     customer = CustomerFactory()
-    ticket = ticket_open(customer_id=customer.pk, subject="Cannot log in", priority="high")
+    ticket = ticket_open(
+        customer_id=customer.pk, subject="Cannot log in", priority="high"
+    )
     assert ticket.search_text == f"tkt-{customer.pk}-0001 cannot log in"
     ticket_close(ticket_id=ticket.pk)
     with pytest.raises(DomainError, match="already closed"):

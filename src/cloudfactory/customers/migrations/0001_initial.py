@@ -4,62 +4,133 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='PlatformTotals',
+            name="PlatformTotals",
             fields=[
-                ('slot', models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
-                ('customers', models.BigIntegerField(default=0)),
-                ('companies', models.BigIntegerField(default=0)),
-                ('individuals', models.BigIntegerField(default=0)),
-                ('active', models.BigIntegerField(default=0)),
-                ('suspended', models.BigIntegerField(default=0)),
-                ('inactive', models.BigIntegerField(default=0)),
-                ('users', models.BigIntegerField(default=0)),
-                ('orders', models.BigIntegerField(default=0)),
-                ('invoices', models.BigIntegerField(default=0)),
-                ('tickets', models.BigIntegerField(default=0)),
-                ('revenue_minor', models.BigIntegerField(default=0)),
+                (
+                    "slot",
+                    models.PositiveSmallIntegerField(primary_key=True, serialize=False),
+                ),
+                ("customers", models.BigIntegerField(default=0)),
+                ("companies", models.BigIntegerField(default=0)),
+                ("individuals", models.BigIntegerField(default=0)),
+                ("active", models.BigIntegerField(default=0)),
+                ("suspended", models.BigIntegerField(default=0)),
+                ("inactive", models.BigIntegerField(default=0)),
+                ("users", models.BigIntegerField(default=0)),
+                ("orders", models.BigIntegerField(default=0)),
+                ("invoices", models.BigIntegerField(default=0)),
+                ("tickets", models.BigIntegerField(default=0)),
+                ("revenue_minor", models.BigIntegerField(default=0)),
             ],
             options={
-                'verbose_name_plural': 'platform totals',
+                "verbose_name_plural": "platform totals",
             },
         ),
         migrations.CreateModel(
-            name='Customer',
+            name="Customer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('type', models.CharField(choices=[('company', 'Company'), ('individual', 'Individual')], max_length=12)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('suspended', 'Suspended'), ('inactive', 'Inactive')], default='active', max_length=12)),
-                ('email', models.EmailField(max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('address', models.TextField(blank=True)),
-                ('company_name', models.CharField(blank=True, max_length=200)),
-                ('card_brand', models.CharField(blank=True, max_length=20)),
-                ('card_last4', models.CharField(blank=True, max_length=4)),
-                ('card_exp_month', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('card_exp_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('billing_address', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('users_count', models.IntegerField(default=0)),
-                ('orders_count', models.IntegerField(default=0)),
-                ('invoices_count', models.IntegerField(default=0)),
-                ('tickets_count', models.IntegerField(default=0)),
-                ('revenue_minor', models.BigIntegerField(default=0)),
-                ('search_text', models.TextField(default='', editable=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[("company", "Company"), ("individual", "Individual")],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("suspended", "Suspended"),
+                            ("inactive", "Inactive"),
+                        ],
+                        default="active",
+                        max_length=12,
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("address", models.TextField(blank=True)),
+                ("company_name", models.CharField(blank=True, max_length=200)),
+                ("card_brand", models.CharField(blank=True, max_length=20)),
+                ("card_last4", models.CharField(blank=True, max_length=4)),
+                (
+                    "card_exp_month",
+                    models.PositiveSmallIntegerField(blank=True, null=True),
+                ),
+                (
+                    "card_exp_year",
+                    models.PositiveSmallIntegerField(blank=True, null=True),
+                ),
+                ("billing_address", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("users_count", models.IntegerField(default=0)),
+                ("orders_count", models.IntegerField(default=0)),
+                ("invoices_count", models.IntegerField(default=0)),
+                ("tickets_count", models.IntegerField(default=0)),
+                ("revenue_minor", models.BigIntegerField(default=0)),
+                ("search_text", models.TextField(default="", editable=False)),
             ],
             options={
-                'permissions': [('change_status', 'Can suspend, reactivate or deactivate a customer'), ('export_customer', 'Can export customers')],
-                'indexes': [models.Index(fields=['created_at', 'id'], name='customer_created'), models.Index(fields=['type', 'created_at', 'id'], name='customer_type_created'), models.Index(fields=['status', 'created_at', 'id'], name='customer_status_created'), models.Index(fields=['name', 'id'], name='customer_name'), models.Index(fields=['users_count', 'id'], name='customer_users')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('users_count__gte', 0), ('orders_count__gte', 0), ('invoices_count__gte', 0), ('tickets_count__gte', 0), ('revenue_minor__gte', 0)), name='customer_counters_not_negative'), models.CheckConstraint(condition=models.Q(('card_exp_month__isnull', True), models.Q(('card_exp_month__gte', 1), ('card_exp_month__lte', 12)), _connector='OR'), name='customer_card_exp_month_valid')],
+                "permissions": [
+                    (
+                        "change_status",
+                        "Can suspend, reactivate or deactivate a customer",
+                    ),
+                    ("export_customer", "Can export customers"),
+                ],
+                "indexes": [
+                    models.Index(fields=["created_at", "id"], name="customer_created"),
+                    models.Index(
+                        fields=["type", "created_at", "id"],
+                        name="customer_type_created",
+                    ),
+                    models.Index(
+                        fields=["status", "created_at", "id"],
+                        name="customer_status_created",
+                    ),
+                    models.Index(fields=["name", "id"], name="customer_name"),
+                    models.Index(fields=["users_count", "id"], name="customer_users"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("users_count__gte", 0),
+                            ("orders_count__gte", 0),
+                            ("invoices_count__gte", 0),
+                            ("tickets_count__gte", 0),
+                            ("revenue_minor__gte", 0),
+                        ),
+                        name="customer_counters_not_negative",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("card_exp_month__isnull", True),
+                            models.Q(
+                                ("card_exp_month__gte", 1), ("card_exp_month__lte", 12)
+                            ),
+                            _connector="OR",
+                        ),
+                        name="customer_card_exp_month_valid",
+                    ),
+                ],
             },
         ),
     ]

@@ -5,38 +5,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('invoices', '0001_initial'),
-        ('orders', '0001_initial'),
+        ("invoices", "0001_initial"),
+        ("orders", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='invoice',
-            name='order',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='invoices', to='orders.order'),
+            model_name="invoice",
+            name="order",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="invoices",
+                to="orders.order",
+            ),
         ),
         migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['customer', 'issued_at', 'id'], name='invoice_customer'),
+            model_name="invoice",
+            index=models.Index(
+                fields=["customer", "issued_at", "id"], name="invoice_customer"
+            ),
         ),
         migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['issued_at', 'id'], name='invoice_issued'),
+            model_name="invoice",
+            index=models.Index(fields=["issued_at", "id"], name="invoice_issued"),
         ),
         migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['status', 'due_at'], name='invoice_status_due'),
+            model_name="invoice",
+            index=models.Index(fields=["status", "due_at"], name="invoice_status_due"),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_minor__gte', 0)), name='invoice_amount_not_negative'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_minor__gte", 0)),
+                name="invoice_amount_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('paid_at__isnull', False), ('status', 'paid')), models.Q(('status', 'paid'), _negated=True), _connector='OR'), name='invoice_paid_has_paid_at'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("paid_at__isnull", False), ("status", "paid")),
+                    models.Q(("status", "paid"), _negated=True),
+                    _connector="OR",
+                ),
+                name="invoice_paid_has_paid_at",
+            ),
         ),
     ]

@@ -5,29 +5,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('customers', '0001_initial'),
+        ("customers", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Order',
+            name="Order",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=32, unique=True)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('paid', 'Paid'), ('fulfilled', 'Fulfilled'), ('cancelled', 'Cancelled'), ('refunded', 'Refunded')], default='pending', max_length=12)),
-                ('total_minor', models.BigIntegerField()),
-                ('currency', models.CharField(max_length=3)),
-                ('placed_at', models.DateTimeField()),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='customers.customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("number", models.CharField(max_length=32, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("paid", "Paid"),
+                            ("fulfilled", "Fulfilled"),
+                            ("cancelled", "Cancelled"),
+                            ("refunded", "Refunded"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                    ),
+                ),
+                ("total_minor", models.BigIntegerField()),
+                ("currency", models.CharField(max_length=3)),
+                ("placed_at", models.DateTimeField()),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to="customers.customer",
+                    ),
+                ),
             ],
             options={
-                'permissions': [('export_order', 'Can export orders')],
-                'indexes': [models.Index(fields=['customer', 'placed_at', 'id'], name='order_customer'), models.Index(fields=['placed_at', 'id'], name='order_placed')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('total_minor__gte', 0)), name='order_total_not_negative')],
+                "permissions": [("export_order", "Can export orders")],
+                "indexes": [
+                    models.Index(
+                        fields=["customer", "placed_at", "id"], name="order_customer"
+                    ),
+                    models.Index(fields=["placed_at", "id"], name="order_placed"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("total_minor__gte", 0)),
+                        name="order_total_not_negative",
+                    )
+                ],
             },
         ),
     ]

@@ -5,30 +5,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('customers', '0001_initial'),
+        ("customers", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TenantUser',
+            name="TenantUser",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('email', models.EmailField(max_length=254)),
-                ('role', models.CharField(choices=[('owner', 'Owner'), ('admin', 'Admin'), ('member', 'Member'), ('billing', 'Billing'), ('read_only', 'Read only')], default='member', max_length=12)),
-                ('created_at', models.DateTimeField()),
-                ('last_seen_at', models.DateTimeField(blank=True, null=True)),
-                ('search_text', models.TextField(default='', editable=False)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='users', to='customers.customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("email", models.EmailField(max_length=254)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("owner", "Owner"),
+                            ("admin", "Admin"),
+                            ("member", "Member"),
+                            ("billing", "Billing"),
+                            ("read_only", "Read only"),
+                        ],
+                        default="member",
+                        max_length=12,
+                    ),
+                ),
+                ("created_at", models.DateTimeField()),
+                ("last_seen_at", models.DateTimeField(blank=True, null=True)),
+                ("search_text", models.TextField(default="", editable=False)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="customers.customer",
+                    ),
+                ),
             ],
             options={
-                'permissions': [('export_tenantuser', 'Can export tenant users')],
-                'indexes': [models.Index(fields=['customer', 'created_at', 'id'], name='tenantuser_customer'), models.Index(fields=['created_at', 'id'], name='tenantuser_created')],
-                'constraints': [models.UniqueConstraint(fields=('customer', 'email'), name='tenantuser_email_unique_in_tenant')],
+                "permissions": [("export_tenantuser", "Can export tenant users")],
+                "indexes": [
+                    models.Index(
+                        fields=["customer", "created_at", "id"],
+                        name="tenantuser_customer",
+                    ),
+                    models.Index(
+                        fields=["created_at", "id"], name="tenantuser_created"
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("customer", "email"),
+                        name="tenantuser_email_unique_in_tenant",
+                    )
+                ],
             },
         ),
     ]

@@ -35,7 +35,7 @@ def money_compact(minor, currency=None) -> str:
 
 @register.filter
 def day(value: datetime | None) -> str:
-    """"12 Mar 2025" in the staff member's time zone."""
+    """ "12 Mar 2025" in the staff member's time zone."""
     if value is None:
         return ""
     return timezone.localtime(value).strftime("%-d %b %Y")
@@ -43,7 +43,7 @@ def day(value: datetime | None) -> str:
 
 @register.filter
 def moment(value: datetime | None) -> str:
-    """"12 Mar 2025, 14:03 CET": the exact time, for tooltips."""
+    """ "12 Mar 2025, 14:03 CET": the exact time, for tooltips."""
     if value is None:
         return ""
     return timezone.localtime(value).strftime("%-d %b %Y, %H:%M:%S %Z")
@@ -51,7 +51,7 @@ def moment(value: datetime | None) -> str:
 
 @register.filter
 def ago(value: datetime | None) -> str:
-    """"3 days ago"."""
+    """ "3 days ago"."""
     if value is None:
         return ""
     return f"{timesince(value).split(',')[0]} ago"

@@ -21,7 +21,8 @@ class Command(BaseCommand):
         drifts = recount.customer_drift()
         for drift in drifts[:SHOWN]:
             changes = ", ".join(
-                f"{name} {drift.stored[name]} -> {drift.actual[name]}" for name in drift.fields
+                f"{name} {drift.stored[name]} -> {drift.actual[name]}"
+                for name in drift.fields
             )
             self.stdout.write(f"customer #{drift.customer_id}: {changes}")
         if len(drifts) > SHOWN:
@@ -35,13 +36,18 @@ class Command(BaseCommand):
             self.stdout.write(f"platform total {name}: {stored} -> {actual}")
 
         if not drifts and not totals:
-            self.stdout.write(self.style.SUCCESS("All counters and platform totals are exact."))
+            self.stdout.write(
+                self.style.SUCCESS("All counters and platform totals are exact.")
+            )
         elif check:
             raise CommandError(
                 f"Drift found: {len(drifts)} customers, {len(totals)} platform totals. "
                 "Run `cloudfactory recount` to repair."
             )
         else:
-            self.stdout.write(self.style.SUCCESS(
-                f"Repaired {len(drifts)} customers and {len(totals)} platform totals."
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Repaired {len(drifts)} customers and "
+                    f"{len(totals)} platform totals."
+                )
+            )
