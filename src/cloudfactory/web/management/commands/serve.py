@@ -8,7 +8,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1")
         parser.add_argument("--port", type=int, default=8000, help="default: 8000")
-        parser.add_argument("--workers", type=int, default=1, help="processes; default 1")
+        parser.add_argument(
+            "--workers", type=int, default=1, help="processes; default 1"
+        )
 
     def handle(self, *args, host: str, port: int, workers: int, **options):
         if not 0 < port < 65536:
