@@ -1,0 +1,125 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from cloudfactory.customers.queries import (
+    CustomerFilter,
+    cursor_of,
+    customer_count,
+    customer_list,
+)
+from cloudfactory.search import queries as search_queries
+from tests.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def names(page) -> list[str]:
+    return [c.name for c in page.rows]
+
+
+@pytest.fixture
+def customers():
+    now = timezone.now()
+    rows = [
+        ("Müller GmbH", "company", "active", "info@mueller.de", "Müller GmbH"),
+        ("Acme Corp", "company", "suspended", "ops@acme.test", "Acme Corporation"),
+        ("Zoë O'Brien", "individual", "active", "zoe@obrien.ie", "Acme Corp"),
+        ("Jan Kowalski", "individual", "inactive", "jan@poczta.pl", ""),
+        ("Brûlerie 100%", "company", "active", "cafe@brulerie.fr", "Brûlerie SARL"),
+    ]
+    return [
+        CustomerFactory(
+            name=name,
+            type=type_,
+            status=status,
+            email=email,
+            company_name=company,
+            created_at=now - timedelta(days=n),
+        )
+        for n, (name, type_, status, email, company) in enumerate(rows)
+    ]
+
+
+def test_newest_first_by_default(customers):
+    assert names(customer_list(CustomerFilter())) == [c.name for c in customers]
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("muller", ["Müller GmbH"]),
+        ("MÜLLER", ["Müller GmbH"]),
+        ("acm", ["Acme Corp", "Zoë O'Brien"]),  # name, and company name
+        ("zoe@obrien.ie", ["Zoë O'Brien"]),
+        ("o'brien", ["Zoë O'Brien"]),
+        ("100%", ["Brûlerie 100%"]),  # LIKE wildcards are literal
+        ("poczta", ["Jan Kowalski"]),
+        ("nothing like it", []),
+    ],
+)
+def test_search_is_case_accent_insensitive_substring_over_name_email_company(
+    customers, q, expected
+):
+    assert names(customer_list(CustomerFilter(q=q))) == expected
+    assert customer_count(CustomerFilter(q=q)) == (len(expected), True)
+
+
+@pytest.mark.parametrize("q", ["ü", "mu", "z"])
+def test_short_pieces_search_too(customers, q):
+    found = names(customer_list(CustomerFilter(q=q)))
+    assert found and all(
+        search_queries.fold(q)
+        in search_queries.fold(f"{c.name} {c.email} {c.company_name}")
+        for c in customers
+        if c.name in found
+    )
+
+
+def test_the_indexed_path_is_taken_when_the_window_has_too_few_matches(
+    customers, monkeypatch
+):
+    monkeypatch.setattr(search_queries, "WINDOW", 2)
+    assert names(customer_list(CustomerFilter(q="acme"))) == [
+        "Acme Corp",
+        "Zoë O'Brien",
+    ]
+    assert names(customer_list(CustomerFilter(q="jan"))) == ["Jan Kowalski"]
+
+
+def test_search_combines_with_type_and_status(customers):
+    assert names(customer_list(CustomerFilter(q="acme", type="individual"))) == [
+        "Zoë O'Brien"
+    ]
+    assert names(customer_list(CustomerFilter(type="company", status="active"))) == [
+        "Müller GmbH",
+        "Brûlerie 100%",
+    ]
+    assert customer_count(CustomerFilter(type="company")) == (3, True)
+    assert customer_count(CustomerFilter(status="active")) == (3, True)
+
+
+@pytest.mark.parametrize(
+    "sort", ["-created", "created", "name", "-name", "users", "-users"]
+)
+def test_keyset_pages_cover_every_row_once_in_order(customers, sort):
+    seen, after = [], None
+    while True:
+        page = customer_list(CustomerFilter(sort=sort, after=after, limit=2))
+        seen += page.rows
+        if not page.has_more:
+            break
+        after = cursor_of(page.rows[-1], sort)
+    assert len(seen) == len(customers)
+    assert seen == customer_list(CustomerFilter(sort=sort, limit=50)).rows
+
+
+def test_keyset_pages_of_a_search(customers):
+    first = customer_list(CustomerFilter(q="a", limit=1, sort="name"))
+    second = customer_list(
+        CustomerFilter(
+            q="a", limit=1, sort="name", after=cursor_of(first.rows[0], "name")
+        )
+    )
+    assert first.rows[0].name < second.rows[0].name
