@@ -3,4 +3,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("cloudfactory.web.urls")),
     path("", include("cloudfactory.staff.urls")),
+    path("", include("cloudfactory.customers.urls")),
 ]

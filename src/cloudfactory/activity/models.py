@@ -41,3 +41,23 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.kind}"
+
+    LABELS = {
+        "customer.created": "Customer created",
+        "customer.status_changed": "Status changed",
+        "customers.exported": "Customers exported",
+        "user.added": "User added",
+        "user.removed": "User removed",
+        "order.placed": "Order placed",
+        "invoice.issued": "Invoice issued",
+        "invoice.paid": "Invoice paid",
+        "invoice.overdue": "Invoice overdue",
+        "invoice.voided": "Invoice voided",
+        "ticket.opened": "Ticket opened",
+        "ticket.closed": "Ticket closed",
+    }
+
+    @property
+    def label(self) -> str:
+        """Words for the kind: "invoice.paid" -> "Invoice paid"."""
+        return self.LABELS.get(self.kind, self.kind.replace(".", " ").replace("_", " "))

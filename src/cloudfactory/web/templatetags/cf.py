@@ -4,9 +4,12 @@ from datetime import datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 
 from cloudfactory import money
+from cloudfactory.text import fold
 
 register = template.Library()
 
@@ -55,3 +58,30 @@ def ago(value: datetime | None) -> str:
     if value is None:
         return ""
     return f"{timesince(value).split(',')[0]} ago"
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def highlight(value, q) -> str:
+    """Escape `value` and wrap the first match of folded `q` in <mark>."""
+    text = "" if value is None else str(value)
+    piece = fold(q or "")
+    if not piece:
+        return escape(text)
+    # Fold character by character, remembering where each folded char came from.
+    folded, origin = [], []
+    for index, char in enumerate(text):
+        for folded_char in fold(char) or (" " if char.isspace() else ""):
+            folded.append(folded_char)
+            origin.append(index)
+    start = "".join(folded).find(piece)
+    if start < 0:
+        return escape(text)
+    begin, end = origin[start], origin[start + len(piece) - 1] + 1
+    return mark_safe(  # noqa: S308 - every part is escaped
+        f"{escape(text[:begin])}<mark>{escape(text[begin:end])}</mark>{escape(text[end:])}"
+    )

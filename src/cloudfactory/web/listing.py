@@ -1,0 +1,134 @@
+"""The one list engine: a page declares its columns, filters, query and count;
+this module parses the URL state, runs the query and renders the full page or
+the partial htmx asked for."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from cloudfactory.web.cursor import cursor_encode
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    label: str
+    align: str = "start"
+    # The ascending sort key in the URL (`name`; `-name` descends), if sortable.
+    sort: str | None = None
+
+
+@dataclass(frozen=True)
+class ListPage:
+    namespace: str  # URL namespace: "customers" -> "customers:list"
+    title: str
+    noun: str  # plural, lower case: "customers"
+    permission: str
+    filter_form: type  # a Form with to_filter(limit) -> the query's filter object
+    query: Callable  # filter -> page with rows, has_more, exhaustive
+    count: Callable  # filter -> (count, exact)
+    cursor_of: Callable  # (row, sort) -> (value, id)
+    columns: tuple[Column, ...]
+    template: str  # the full page
+    row_template: str  # one <tr>
+    default_sort: str = "-created"
+    export_permission: str | None = None
+    # (request, filter or None, form) -> extra context of the full page.
+    page_context: Callable | None = None
+    filter_labels: dict[str, str] = field(default_factory=dict)
+
+    def as_view(self) -> Callable:
+        @require_GET
+        def view(request: HttpRequest) -> HttpResponse:
+            return self.respond(request)
+
+        view.__name__ = f"{self.namespace}_list"
+        return view
+
+    def respond(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm(self.permission):
+            raise PermissionDenied
+        form = self.filter_form(request.GET)
+        partial = bool(request.htmx) and not request.htmx.history_restore_request
+        if not form.is_valid():
+            context = {"list": self, "form": form, "errors": _sentences(form)}
+            if partial:
+                return self._render(request, "web/_results.html", context, 400)
+            context.update(self._page_context(request, None, form))
+            return self._render(request, self.template, context, 400)
+
+        f = form.to_filter(limit=PAGE_SIZE)
+        page = self.query(f)
+        context = {
+            "list": self,
+            "form": form,
+            "filter": f,
+            "page": page,
+            "next_url": self._next_url(request.GET, page, f),
+            "sort_links": self._sort_links(request.GET, f.sort),
+            "state": _state(request.GET),
+            "selected_id": form.cleaned_data.get("selected"),
+            "can_export": bool(self.export_permission)
+            and request.user.has_perm(self.export_permission),
+        }
+        if f.after is not None and partial:
+            return self._render(request, "web/_rows.html", context)
+        context["count"], context["count_exact"] = self.count(f)
+        if partial:
+            return self._render(request, "web/_results.html", context)
+        context.update(self._page_context(request, f, form))
+        return self._render(request, self.template, context)
+
+    def _page_context(self, request, f, form) -> dict:
+        return self.page_context(request, f, form) if self.page_context else {}
+
+    def _render(self, request, template, context, status=200) -> HttpResponse:
+        response = render(request, template, context, status=status)
+        # One URL answers with a page or a fragment: caches must keep them apart.
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+
+    def _next_url(self, params: QueryDict, page, f) -> str | None:
+        if not page.has_more:
+            return None
+        query = params.copy()
+        query["cursor"] = cursor_encode(*self.cursor_of(page.rows[-1], f.sort))
+        query.pop("selected", None)
+        return f"?{query.urlencode()}"
+
+    def _sort_links(self, params: QueryDict, current: str) -> dict[str, dict]:
+        """For each sortable column: its link and the direction it is sorted in."""
+        links = {}
+        for column in self.columns:
+            if not column.sort:
+                continue
+            key = column.sort
+            ascending_now = current == key
+            descending_now = current == f"-{key}"
+            query = params.copy()
+            query.pop("cursor", None)
+            query["sort"] = f"-{key}" if ascending_now else key
+            direction = "ascending" if ascending_now else (
+                "descending" if descending_now else "none"
+            )
+            links[column.name] = {"url": f"?{query.urlencode()}", "aria_sort": direction}
+        return links
+
+
+def _state(params: QueryDict) -> str:
+    """The list's filters and sort as a query string, without cursor or selection."""
+    query = params.copy()
+    for transient in ("cursor", "selected"):
+        query.pop(transient, None)
+    return query.urlencode()
+
+
+def _sentences(form) -> list[str]:
+    return [str(message) for messages in form.errors.values() for message in messages]

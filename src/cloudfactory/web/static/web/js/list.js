@@ -1,0 +1,121 @@
+// Keyboard and panel behaviour of a list page (web/list.html):
+//   /            focus the search field
+//   Up/Down, j/k move the row selection
+//   Enter        open the selected row's detail panel
+//   Esc          close the panel (menus close first: see menu.js)
+// The panel's Close link and Esc remove `selected` from the URL, so Back and a
+// pasted link agree with what is on screen.
+
+const list = document.querySelector("[data-list]");
+const panelSlot = document.querySelector("[data-panel-slot]");
+
+const rows = () => [...document.querySelectorAll("[data-list-table] tbody tr[data-row]")];
+const current = () => document.querySelector("tr[data-row][aria-selected='true']");
+const typing = (el) => el && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
+
+function select(row) {
+  for (const other of rows()) other.removeAttribute("aria-selected");
+  if (!row) return;
+  row.setAttribute("aria-selected", "true");
+  row.focus({ preventScroll: true });
+  row.scrollIntoView({ block: "nearest" });
+}
+
+function move(step) {
+  const all = rows();
+  if (!all.length) return;
+  const index = all.indexOf(current());
+  const next = index < 0 ? (step > 0 ? 0 : all.length - 1) : Math.min(all.length - 1, Math.max(0, index + step));
+  select(all[next]);
+}
+
+function closePanel() {
+  if (!panelSlot || !panelSlot.querySelector("[data-panel]")) return false;
+  panelSlot.replaceChildren();
+  const url = new URL(window.location.href);
+  url.searchParams.delete("selected");
+  history.pushState({}, "", url);
+  current()?.focus({ preventScroll: true });
+  return true;
+}
+
+document.addEventListener("keydown", (event) => {
+  if (!list || event.metaKey || event.ctrlKey || event.altKey) return;
+  if (event.key === "Escape") {
+    if (event.defaultPrevented) return;
+    if (typing(event.target) && event.target.matches("[data-search]") && event.target.value) return;
+    if (closePanel()) event.preventDefault();
+    return;
+  }
+  if (typing(event.target)) {
+    if (event.target.matches("[data-search]") && event.key === "ArrowDown") {
+      event.preventDefault();
+      move(1);
+    }
+    return;
+  }
+  if (event.key === "/") {
+    event.preventDefault();
+    document.querySelector("[data-search]")?.focus();
+  } else if (event.key === "ArrowDown" || event.key === "j") {
+    event.preventDefault();
+    move(1);
+  } else if (event.key === "ArrowUp" || event.key === "k") {
+    event.preventDefault();
+    move(-1);
+  } else if (event.key === "Enter" && current()) {
+    event.preventDefault();
+    current().click();
+  }
+});
+
+document.addEventListener("click", (event) => {
+  const close = event.target.closest("[data-panel-close]");
+  if (close && panelSlot?.contains(close)) {
+    event.preventDefault();
+    closePanel();
+    return;
+  }
+  const row = event.target.closest("tr[data-row]");
+  if (row) select(row);
+});
+
+// The panel opened: mark its row, and move focus into the panel's heading.
+document.body.addEventListener("htmx:afterSwap", (event) => {
+  if (event.detail.target !== panelSlot) return;
+  const id = panelSlot.querySelector("[data-customer]")?.dataset.customer;
+  const row = id && document.getElementById(`customer-row-${id}`);
+  if (row) {
+    for (const other of rows()) other.removeAttribute("aria-selected");
+    row.setAttribute("aria-selected", "true");
+  }
+});
+
+// The export link follows the filters on screen.
+document.body.addEventListener("htmx:afterSettle", () => {
+  const results = document.getElementById("list-results");
+  const exportLink = document.querySelector("[data-export]");
+  if (results && exportLink) {
+    const url = new URL(exportLink.href);
+    url.search = results.dataset.state || "";
+    exportLink.href = url;
+  }
+});
+
+// Back and Forward restore the page from htmx's history cache, where form
+// controls keep their first values: set them from the URL again.
+document.body.addEventListener("htmx:historyRestore", () => {
+  const params = new URL(window.location.href).searchParams;
+  for (const control of document.querySelectorAll("form[role=search] [name]")) {
+    if (control.type === "hidden") continue;
+    control.value = params.get(control.name) ?? "";
+  }
+});
+
+// Empty filters stay out of the URL: `?type=company`, not `?q=&type=company&status=`.
+document.body.addEventListener("htmx:configRequest", (event) => {
+  if (event.detail.verb !== "get") return;
+  for (const [name, value] of [...event.detail.parameters.entries()]) {
+    if (value === "") event.detail.parameters.delete(name);
+  }
+});

@@ -1,0 +1,200 @@
+"""Browser tests: Debian's Chromium driving the real ASGI server.
+
+The server runs in its own process on the test database that pytest-django
+creates, so whatever a test sets up must be committed: the `page` fixture
+brings `transactional_db`, which also empties the database after each test.
+"""
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from tests.e2e.helpers import VIEWPORT, sign_in
+from tests.factories import StaffFactory
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SERVER_START_TIMEOUT = 20  # seconds
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing():
+    """Keep the real hashers: the server checks passwords with its own settings
+    (Argon2, PBKDF2) and would not accept the MD5 hashes tests elsewhere use."""
+
+
+@pytest.fixture(autouse=True)
+def _orm_beside_playwright(monkeypatch):
+    # Playwright's sync API leaves its event loop marked as running between
+    # calls, and Django refuses ORM calls when it sees a running loop. This
+    # test process makes no async ORM calls, so the guard can step aside here;
+    # the server process keeps it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _database_url() -> str:
+    """A DATABASE_URL for the test database pytest-django has just created."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        name = str(db["NAME"])
+        if name == ":memory:" or "mode=memory" in name:
+            pytest.fail("Browser tests need the SQLite test database in a file.")
+        return f"sqlite:///{Path(name).resolve()}"
+    if connection.vendor == "postgresql":
+        credentials = quote(db["USER"] or "", safe="")
+        if db["PASSWORD"]:
+            credentials += ":" + quote(db["PASSWORD"], safe="")
+        host = db["HOST"] or "127.0.0.1"
+        port = f":{db['PORT']}" if db["PORT"] else ""
+        return f"postgres://{credentials}@{host}{port}/{quote(db['NAME'], safe='')}"
+    pytest.fail(f"No browser-test setup for the {connection.vendor} database.")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(port: int) -> bool:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+    try:
+        connection.request("GET", "/healthz")
+        return connection.getresponse().status == 200
+    except OSError:
+        return False
+    finally:
+        connection.close()
+
+
+def _wait_until_healthy(process, port: int, log_path: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline and process.poll() is None:
+        if _healthy(port):
+            return
+        time.sleep(0.1)
+    process.kill()
+    process.wait()
+    pytest.fail(
+        f"The server on port {port} did not answer /healthz within "
+        f"{SERVER_START_TIMEOUT}s (exit code {process.returncode}). Its output:\n"
+        + log_path.read_text(errors="replace"),
+        pytrace=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def server_url(django_db_setup, tmp_path_factory):
+    """The base URL of a uvicorn process serving cloudfactory.asgi on the test DB."""
+    database_url = _database_url()
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "AXES_FAILURE_LIMIT": "5",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    log_path = tmp_path_factory.mktemp("server") / "server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "cloudfactory.asgi:application"]
+            + ["--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_until_healthy(process, port, log_path)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="package")
+def browser(django_db_setup):
+    """Headless Chromium from Debian; Playwright never downloads a browser here.
+
+    While Playwright runs, Django refuses ORM calls in this thread (see
+    _orm_beside_playwright). So it stops when the tests in tests/e2e are done,
+    before the tests collected after them, and before the test database is
+    dropped (hence django_db_setup).
+    """
+    if not CHROMIUM.exists():
+        message = f"Chromium missing: run `apt-get install -y chromium` ({CHROMIUM})."
+        if os.environ.get("CI") == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture
+def page(browser, server_url, transactional_db):
+    """A fresh browser context (no cookies) per test, 1280x800, on the server.
+
+    A JavaScript error or a missing static file fails the test.
+    """
+    context = browser.new_context(base_url=server_url, viewport=VIEWPORT)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    problems = []
+
+    def note_missing_static(response):
+        if response.status >= 400 and "/static/" in response.url:
+            problems.append(f"{response.status} for {response.url}")
+
+    page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
+    page.on("response", note_missing_static)
+    yield page
+    context.close()
+    if problems:
+        pytest.fail("The page had problems:\n" + "\n".join(problems), pytrace=False)
+
+
+@pytest.fixture
+def staff(transactional_db):
+    """An admin staff member with a name, committed so the server sees it."""
+    return StaffFactory(full_name="Ada Lovelace", role="admin")
+
+
+@pytest.fixture
+def signed_in_page(page, staff, server_url):
+    """The `page`, signed in as `staff`, on the Overview."""
+    sign_in(page, staff.email)
+    page.wait_for_url(f"{server_url}/")
+    return page
