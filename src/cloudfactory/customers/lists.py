@@ -13,6 +13,19 @@ def _page_context(request, f, form) -> dict:
     return context
 
 
+TYPE_NOUNS = {"company": "companies", "individual": "individuals"}
+
+
+def _empty_title(f) -> str:
+    noun = TYPE_NOUNS.get(f.type, "customers")
+    title = f"No {noun} match"
+    if f.q:
+        title += f" “{f.q}”"
+    if f.status:
+        title += f" with status {f.status}"
+    return title
+
+
 CUSTOMER_LIST_PAGE = ListPage(
     namespace="customers",
     title="Customers",
@@ -33,4 +46,7 @@ CUSTOMER_LIST_PAGE = ListPage(
     row_template="customers/_row.html",
     export_permission="customers.export_customer",
     page_context=_page_context,
+    search_placeholder="Search name, email or company",
+    toolbar_fields=("type", "status"),
+    empty_title=_empty_title,
 )

@@ -34,7 +34,9 @@ def panel_context(user, customer_id: int, form: StatusChangeForm | None = None) 
     return {
         "customer": customer,
         "history": history[:HISTORY_PAGE],
-        "history_more": history[HISTORY_PAGE - 1].pk if len(history) > HISTORY_PAGE else None,
+        "history_more": history[HISTORY_PAGE - 1].pk
+        if len(history) > HISTORY_PAGE
+        else None,
         "actions": status_actions(user, customer),
         "status_form": form,
     }

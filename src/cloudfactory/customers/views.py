@@ -18,7 +18,9 @@ customer_list = CUSTOMER_LIST_PAGE.as_view()
 @require_GET
 @permission_required(VIEW, raise_exception=True)
 def cards(request: HttpRequest) -> HttpResponse:
-    return render(request, "customers/_cards.html", {"totals": queries.platform_totals()})
+    return render(
+        request, "customers/_cards.html", {"totals": queries.platform_totals()}
+    )
 
 
 @require_GET
@@ -46,7 +48,11 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponse("Give the id to continue before.", status=400)
     entries = queries.customer_history(pk, before=int(before), limit=HISTORY_PAGE)
     more = entries[HISTORY_PAGE - 1].pk if len(entries) > HISTORY_PAGE else None
-    context = {"history": entries[:HISTORY_PAGE], "history_more": more, "customer_id": pk}
+    context = {
+        "history": entries[:HISTORY_PAGE],
+        "history_more": more,
+        "customer_id": pk,
+    }
     return render(request, "customers/_history.html", context)
 
 
@@ -80,5 +86,7 @@ def export(request: HttpRequest) -> HttpResponse:
     form = CustomerFilterForm(request.GET)
     if not form.is_valid():
         message = " ".join(m for messages in form.errors.values() for m in messages)
-        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            message, status=400, content_type="text/plain; charset=utf-8"
+        )
     return customer_export_response(form.to_filter(), actor=request.user)

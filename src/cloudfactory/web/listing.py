@@ -3,7 +3,7 @@ this module parses the URL state, runs the query and renders the full page or
 the partial htmx asked for."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -26,6 +26,15 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Chip:
+    """An active filter shown as "Customer: Acme ×"; the × link drops `field`."""
+
+    label: str
+    field: str
+    value: str
+
+
+@dataclass(frozen=True)
 class ListPage:
     namespace: str  # URL namespace: "customers" -> "customers:list"
     title: str
@@ -42,7 +51,13 @@ class ListPage:
     export_permission: str | None = None
     # (request, filter or None, form) -> extra context of the full page.
     page_context: Callable | None = None
-    filter_labels: dict[str, str] = field(default_factory=dict)
+    search_placeholder: str = "Search"
+    # Form fields shown in the toolbar as controls (selects, dates), in order.
+    toolbar_fields: tuple[str, ...] = ()
+    # cleaned_data -> the chips of filters set by links rather than controls.
+    chips: Callable[[dict], list[Chip]] | None = None
+    # filter -> the empty state's sentence ("No companies match “acme”").
+    empty_title: Callable | None = None
 
     def as_view(self) -> Callable:
         @require_GET
@@ -66,6 +81,7 @@ class ListPage:
 
         f = form.to_filter(limit=PAGE_SIZE)
         page = self.query(f)
+        chips = self.chips(form.cleaned_data) if self.chips else []
         context = {
             "list": self,
             "form": form,
@@ -75,6 +91,11 @@ class ListPage:
             "sort_links": self._sort_links(request.GET, f.sort),
             "state": _state(request.GET),
             "selected_id": form.cleaned_data.get("selected"),
+            "chips": [
+                {"chip": chip, "remove_url": _without(request.GET, chip.field)}
+                for chip in chips
+            ],
+            "empty_title": self.empty_title(f) if self.empty_title else "",
             "can_export": bool(self.export_permission)
             and request.user.has_perm(self.export_permission),
         }
@@ -115,11 +136,23 @@ class ListPage:
             query = params.copy()
             query.pop("cursor", None)
             query["sort"] = f"-{key}" if ascending_now else key
-            direction = "ascending" if ascending_now else (
-                "descending" if descending_now else "none"
+            direction = (
+                "ascending"
+                if ascending_now
+                else ("descending" if descending_now else "none")
             )
-            links[column.name] = {"url": f"?{query.urlencode()}", "aria_sort": direction}
+            links[column.name] = {
+                "url": f"?{query.urlencode()}",
+                "aria_sort": direction,
+            }
         return links
+
+
+def _without(params: QueryDict, name: str) -> str:
+    query = params.copy()
+    for dropped in (name, "cursor", "selected"):
+        query.pop(dropped, None)
+    return f"?{query.urlencode()}"
 
 
 def _state(params: QueryDict) -> str:

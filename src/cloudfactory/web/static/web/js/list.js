@@ -91,15 +91,19 @@ document.body.addEventListener("htmx:afterSwap", (event) => {
   }
 });
 
-// The export link follows the filters on screen.
+// The export link and the form's sort follow what is on screen (a header
+// click changes the sort without going through the form).
 document.body.addEventListener("htmx:afterSettle", () => {
   const results = document.getElementById("list-results");
+  if (!results) return;
   const exportLink = document.querySelector("[data-export]");
-  if (results && exportLink) {
+  if (exportLink) {
     const url = new URL(exportLink.href);
     url.search = results.dataset.state || "";
     exportLink.href = url;
   }
+  const sort = document.querySelector("[data-sort]:not(section)");
+  if (sort && results.dataset.sort !== undefined) sort.value = results.dataset.sort;
 });
 
 // Back and Forward restore the page from htmx's history cache, where form
