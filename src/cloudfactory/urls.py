@@ -4,4 +4,5 @@ urlpatterns = [
     path("", include("cloudfactory.web.urls")),
     path("", include("cloudfactory.staff.urls")),
     path("", include("cloudfactory.customers.urls")),
+    path("", include("cloudfactory.users.urls")),
 ]

@@ -1,4 +1,5 @@
 from cloudfactory.customers import queries
+from cloudfactory.customers.export import customer_export_response
 from cloudfactory.customers.forms import CustomerFilterForm
 from cloudfactory.customers.panel import panel_context
 from cloudfactory.web.listing import Column, ListPage
@@ -45,6 +46,7 @@ CUSTOMER_LIST_PAGE = ListPage(
     template="customers/list.html",
     row_template="customers/_row.html",
     export_permission="customers.export_customer",
+    export=customer_export_response,
     page_context=_page_context,
     search_placeholder="Search name, email or company",
     toolbar_fields=("type", "status"),

@@ -4,8 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from cloudfactory.customers import queries, services
-from cloudfactory.customers.export import customer_export_response
-from cloudfactory.customers.forms import CustomerFilterForm, StatusChangeForm
+from cloudfactory.customers.forms import StatusChangeForm
 from cloudfactory.customers.lists import CUSTOMER_LIST_PAGE
 from cloudfactory.customers.panel import HISTORY_PAGE, panel_context
 from cloudfactory.errors import DomainError, NotFound
@@ -74,19 +73,12 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             context = panel_context(request.user, pk)
-            context.update(changed=True, totals=queries.platform_totals())
+            context.update(
+                changed=True, totals=queries.platform_totals(), list=CUSTOMER_LIST_PAGE
+            )
             return render(request, "customers/_panel.html", context)
     context = panel_context(request.user, pk, form=form)
     return render(request, "customers/_panel.html", context, status=422)
 
 
-@require_GET
-@permission_required("customers.export_customer", raise_exception=True)
-def export(request: HttpRequest) -> HttpResponse:
-    form = CustomerFilterForm(request.GET)
-    if not form.is_valid():
-        message = " ".join(m for messages in form.errors.values() for m in messages)
-        return HttpResponse(
-            message, status=400, content_type="text/plain; charset=utf-8"
-        )
-    return customer_export_response(form.to_filter(), actor=request.user)
+export = CUSTOMER_LIST_PAGE.export_as_view()

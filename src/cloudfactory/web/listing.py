@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from cloudfactory.errors import NotFound
 from cloudfactory.web.cursor import cursor_encode
 
 PAGE_SIZE = 50
@@ -58,6 +59,11 @@ class ListPage:
     chips: Callable[[dict], list[Chip]] | None = None
     # filter -> the empty state's sentence ("No companies match “acme”").
     empty_title: Callable | None = None
+    # (filter, actor) -> the streaming CSV response of every matching row.
+    export: Callable | None = None
+    # The detail panel of one row: id -> row or None, and its template.
+    get: Callable | None = None
+    panel_template: str = ""
 
     def as_view(self) -> Callable:
         @require_GET
@@ -65,6 +71,36 @@ class ListPage:
             return self.respond(request)
 
         view.__name__ = f"{self.namespace}_list"
+        return view
+
+    def panel_as_view(self) -> Callable:
+        @require_GET
+        def view(request: HttpRequest, pk: int) -> HttpResponse:
+            if not request.user.has_perm(self.permission):
+                raise PermissionDenied
+            row = self.get(pk)
+            if row is None:
+                raise NotFound(f"{self.title} #{pk} does not exist.")
+            return render(request, self.panel_template, {"list": self, "row": row})
+
+        view.__name__ = f"{self.namespace}_panel"
+        return view
+
+    def export_as_view(self) -> Callable:
+        @require_GET
+        def view(request: HttpRequest) -> HttpResponse:
+            if not request.user.has_perm(self.export_permission):
+                raise PermissionDenied
+            form = self.filter_form(request.GET)
+            if not form.is_valid():
+                return HttpResponse(
+                    " ".join(_sentences(form)),
+                    status=400,
+                    content_type="text/plain; charset=utf-8",
+                )
+            return self.export(form.to_filter(), actor=request.user)
+
+        view.__name__ = f"{self.namespace}_export"
         return view
 
     def respond(self, request: HttpRequest) -> HttpResponse:

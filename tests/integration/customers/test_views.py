@@ -126,7 +126,7 @@ def test_an_admin_changes_a_status_with_a_reason(admin_client, admin_staff):
     assert customer.status == Customer.Status.SUSPENDED
     event = Event.objects.get(kind="customer.status_changed")
     assert (event.actor, event.payload["reason"]) == (admin_staff, "Chargebacks")
-    assert f'id="customer-row-{customer.pk}"' in response.content.decode()
+    assert f'id="customers-row-{customer.pk}"' in response.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """The one set of filters that formats numbers, money and times everywhere."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import template
 from django.utils import timezone
@@ -57,6 +57,8 @@ def ago(value: datetime | None) -> str:
     """ "3 days ago"."""
     if value is None:
         return ""
+    if timezone.now() - value < timedelta(minutes=1):
+        return "just now"
     return f"{timesince(value).split(',')[0]} ago"
 
 

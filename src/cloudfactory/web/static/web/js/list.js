@@ -83,8 +83,8 @@ document.addEventListener("click", (event) => {
 // The panel opened: mark its row, and move focus into the panel's heading.
 document.body.addEventListener("htmx:afterSwap", (event) => {
   if (event.detail.target !== panelSlot) return;
-  const id = panelSlot.querySelector("[data-customer]")?.dataset.customer;
-  const row = id && document.getElementById(`customer-row-${id}`);
+  const id = panelSlot.querySelector("[data-panel][data-row-id]")?.dataset.rowId;
+  const row = id && document.querySelector(`tr[data-row][data-row-id="${CSS.escape(id)}"]`);
   if (row) {
     for (const other of rows()) other.removeAttribute("aria-selected");
     row.setAttribute("aria-selected", "true");

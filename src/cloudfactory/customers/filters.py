@@ -1,0 +1,46 @@
+"""The "for this customer" filter that the Users, Orders, Invoices and Support
+lists share: a URL parameter `customer=<id>` shown as a removable chip."""
+
+from django import forms
+
+from cloudfactory.customers.models import Customer
+from cloudfactory.web.listing import Chip
+
+
+class CustomerChoiceField(forms.IntegerField):
+    """`?customer=<id>` -> the Customer; a clear sentence when there is none."""
+
+    default_error_messages = {
+        "invalid": "The customer filter must be a customer number, like customer=42.",
+        "missing": "Customer #%(id)s does not exist; it may have been removed.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(**kwargs)
+        self.error_messages["min_value"] = self.error_messages["invalid"]
+
+    def clean(self, value) -> Customer | None:
+        pk = super().clean(value)
+        if pk is None:
+            return None
+        customer = Customer.objects.filter(pk=pk).only("id", "name").first()
+        if customer is None:
+            raise forms.ValidationError(
+                self.error_messages["missing"], code="missing", params={"id": pk}
+            )
+        return customer
+
+
+def customer_chips(cleaned_data: dict) -> list[Chip]:
+    """The chip of the customer filter, when one is set."""
+    customer = cleaned_data.get("customer")
+    if customer is None:
+        return []
+    return [
+        Chip(
+            label=f"Customer: {customer.name}", field="customer", value=str(customer.pk)
+        )
+    ]

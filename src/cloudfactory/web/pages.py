@@ -1,0 +1,48 @@
+"""Fetching one page of any list: keyset seek, optional search, capped count."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from cloudfactory.web.keyset import keyset_after
+
+COUNT_CAP = 10_000
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list
+    has_more: bool
+    # False when a search only looked through a bounded part of the table.
+    exhaustive: bool = True
+
+
+def fetch_page(
+    qs: QuerySet,
+    *,
+    ordering: tuple[str, str],
+    after: tuple | None,
+    limit: int,
+    q: str = "",
+    search: Callable | None = None,
+) -> Page:
+    """Up to `limit` rows of `qs` after the cursor, in `ordering`.
+
+    With `q`, `search(qs, q, ordering, limit)` finds the rows and returns an
+    object with `rows` and `exhaustive` (see search.queries.search_page).
+    """
+    if after is not None:
+        qs = keyset_after(qs, ordering, after)
+    if q.strip() and search is not None:
+        found = search(qs, q, ordering, limit + 1)
+        rows, exhaustive = list(found.rows), found.exhaustive
+    else:
+        rows, exhaustive = list(qs.order_by(*ordering)[: limit + 1]), True
+    return Page(rows[:limit], has_more=len(rows) > limit, exhaustive=exhaustive)
+
+
+def count_capped(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """How many rows `qs` has, counting no further than `cap`; and whether exact."""
+    counted = qs.order_by().values("pk")[: cap + 1].count()
+    return min(counted, cap), counted <= cap
