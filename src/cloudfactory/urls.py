@@ -5,4 +5,7 @@ urlpatterns = [
     path("", include("cloudfactory.staff.urls")),
     path("", include("cloudfactory.customers.urls")),
     path("", include("cloudfactory.users.urls")),
+    path("", include("cloudfactory.orders.urls")),
+    path("", include("cloudfactory.invoices.urls")),
+    path("", include("cloudfactory.support.urls")),
 ]

@@ -1,9 +1,10 @@
 """The part of every list's filter form that the list engine itself reads."""
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.db import models
+from django.utils import timezone
 
 from cloudfactory.web.cursor import BadCursor, cursor_decode
 
@@ -66,3 +67,32 @@ class ListFilterForm(forms.Form):
         if not fits:
             raise BadCursor("This page link does not fit the sort order.")
         return value, pk
+
+
+DATE = forms.DateInput(attrs={"type": "date", "class": "input"})
+
+
+def date_field(label: str) -> forms.DateField:
+    """An optional day in the toolbar, as the browser's date picker."""
+    return forms.DateField(
+        required=False,
+        label=label,
+        widget=DATE,
+        error_messages={"invalid": f"{label} must be a date like 2025-03-12."},
+    )
+
+
+def check_date_range(form: forms.Form, start: str, end: str) -> None:
+    """Refuse a range whose start comes after its end, on the start field."""
+    first, last = form.cleaned_data.get(start), form.cleaned_data.get(end)
+    if first and last and first > last:
+        form.add_error(start, "The start date must be on or before the end date.")
+
+
+def day_bounds(first: date | None, last: date | None) -> tuple:
+    """[start of `first`, start of the day after `last`) in the current time zone:
+    the instants a range of whole days covers, for `__gte` and `__lt`."""
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(first, time.min, zone) if first else None
+    stop = datetime.combine(last + timedelta(days=1), time.min, zone) if last else None
+    return start, stop
