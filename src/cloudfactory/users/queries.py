@@ -63,7 +63,7 @@ def tenant_user_count(f: TenantUserFilter) -> tuple[int, bool]:
     """How many users match, and whether exact: the customer's own counter when
     only the customer is filtered, so the list agrees with its badge."""
     if f.q.strip():
-        return search_count(_filtered(f), f.q, cap=10_000)
+        return search_count(_filtered(f).select_related(None), f.q, cap=10_000)
     if not f.role:
         if f.customer is not None:
             return Customer.objects.get(pk=f.customer.pk).users_count, True
