@@ -280,3 +280,14 @@ def test_exporting_customer_data(signed_in_page, tenants):
     assert sorted(r[0] for r in rows[1:]) == ["Acme Corp", "Müller GmbH"]
     acme = next(r for r in rows[1:] if r[0] == "Acme Corp")
     assert acme[1:7] == ["Company", "Active", "ops@acme.test", "3", "1", "1"]
+
+
+def test_question_mark_shows_the_shortcuts(signed_in_page, tenants):
+    page = signed_in_page
+    open_customers(page)
+    page.keyboard.press("?")
+    help_dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
+    expect(help_dialog).to_be_visible()
+    expect(help_dialog).to_contain_text("Open the selected row")
+    page.keyboard.press("Escape")
+    expect(help_dialog).to_be_hidden()

@@ -3,6 +3,7 @@
 //   Up/Down, j/k move the row selection
 //   Enter        open the selected row's detail panel
 //   Esc          close the panel (menus close first: see menu.js)
+//   ?            show these shortcuts
 // The panel's Close link and Esc remove `selected` from the URL, so Back and a
 // pasted link agree with what is on screen.
 
@@ -54,7 +55,10 @@ document.addEventListener("keydown", (event) => {
     }
     return;
   }
-  if (event.key === "/") {
+  if (event.key === "?") {
+    event.preventDefault();
+    document.querySelector("[data-shortcuts]")?.showModal();
+  } else if (event.key === "/") {
     event.preventDefault();
     document.querySelector("[data-search]")?.focus();
   } else if (event.key === "ArrowDown" || event.key === "j") {
