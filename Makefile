@@ -20,7 +20,7 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/cloudfactory migrate --no-input
-	$(BIN)/cloudfactory demo --customers $(DEMO_CUSTOMERS) --if-empty
+	$(BIN)/cloudfactory demo --customers $(DEMO_CUSTOMERS) --if-empty --fast
 	$(BIN)/cloudfactory createadmin --email $(ADMIN_EMAIL) --if-absent
 	$(BIN)/cloudfactory serve --host $(HOST) --port $(PORT)
 

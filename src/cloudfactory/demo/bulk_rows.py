@@ -21,27 +21,78 @@ from cloudfactory.support.services import ticket_number
 # (table, columns) in load order; the models' db_table names.
 TABLES = {
     "customers_customer": (
-        "id", "name", "type", "status", "email", "phone", "address", "company_name",
-        "card_brand", "card_last4", "card_exp_month", "card_exp_year",
-        "billing_address", "created_at", "updated_at", "users_count", "orders_count",
-        "invoices_count", "tickets_count", "revenue_minor", "search_text",
+        "id",
+        "name",
+        "type",
+        "status",
+        "email",
+        "phone",
+        "address",
+        "company_name",
+        "card_brand",
+        "card_last4",
+        "card_exp_month",
+        "card_exp_year",
+        "billing_address",
+        "created_at",
+        "updated_at",
+        "users_count",
+        "orders_count",
+        "invoices_count",
+        "tickets_count",
+        "revenue_minor",
+        "search_text",
     ),
     "users_tenantuser": (
-        "id", "customer_id", "name", "email", "role", "created_at", "last_seen_at",
+        "id",
+        "customer_id",
+        "name",
+        "email",
+        "role",
+        "created_at",
+        "last_seen_at",
         "search_text",
     ),
     "orders_order": (
-        "id", "customer_id", "number", "status", "total_minor", "currency", "placed_at",
+        "id",
+        "customer_id",
+        "number",
+        "status",
+        "total_minor",
+        "currency",
+        "placed_at",
     ),
     "invoices_invoice": (
-        "id", "customer_id", "order_id", "number", "status", "amount_minor", "currency",
-        "issued_at", "due_at", "paid_at",
+        "id",
+        "customer_id",
+        "order_id",
+        "number",
+        "status",
+        "amount_minor",
+        "currency",
+        "issued_at",
+        "due_at",
+        "paid_at",
     ),
     "support_ticket": (
-        "id", "customer_id", "number", "subject", "status", "priority", "created_at",
-        "updated_at", "search_text",
+        "id",
+        "customer_id",
+        "number",
+        "subject",
+        "status",
+        "priority",
+        "created_at",
+        "updated_at",
+        "search_text",
     ),
-    "activity_event": ("kind", "customer_id", "actor_id", "payload", "notable", "created_at"),
+    "activity_event": (
+        "kind",
+        "customer_id",
+        "actor_id",
+        "payload",
+        "notable",
+        "created_at",
+    ),
 }
 
 
@@ -89,9 +140,12 @@ class _Clock:
         start = datetime.fromtimestamp(self.first_day * DAY, UTC)
         # Due dates run up to the payment terms past now.
         days = (now + TERMS) // DAY + 2 - self.first_day
-        self.days = [(start + timedelta(days=n)).strftime("%Y-%m-%d ") for n in range(days)]
+        self.days = [
+            (start + timedelta(days=n)).strftime("%Y-%m-%d ") for n in range(days)
+        ]
         self.times = [
-            f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}{suffix}" for s in range(DAY)
+            f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}{suffix}"
+            for s in range(DAY)
         ]
 
     def __call__(self, ts: int) -> str:
@@ -114,7 +168,10 @@ class _Rows:
     def customer_rows(self, plans: list[CustomerPlan], first: FirstIds):
         """Calls the format's row methods for each plan, in id order."""
         user_id, order_id, invoice_id, ticket_id = (
-            first.user, first.order, first.invoice, first.ticket,
+            first.user,
+            first.order,
+            first.invoice,
+            first.ticket,
         )
         for offset, plan in enumerate(plans):
             customer_id = first.customer + offset
@@ -128,7 +185,10 @@ class _Rows:
             for invoice in plan.invoices:
                 invoice_ids[invoice.sequence] = invoice_id
                 self.invoice(
-                    invoice_id, customer_id, order_ids.get(invoice.order_sequence), invoice
+                    invoice_id,
+                    customer_id,
+                    order_ids.get(invoice.order_sequence),
+                    invoice,
                 )
                 invoice_id += 1
                 if invoice.status == "paid":
@@ -145,7 +205,9 @@ class _Rows:
                 self.event(customer_id, plan, step, order_ids, invoice_ids)
             self.totals.count(plan, revenue, len(events))
 
-    def payload(self, customer_id, plan, step, order_ids, invoice_ids) -> tuple[str, bool]:
+    def payload(
+        self, customer_id, plan, step, order_ids, invoice_ids
+    ) -> tuple[str, bool]:
         """The event's JSON as the services write it (json.dumps' separators) and
         whether it is notable."""
         kind, item = step.kind, step.item
@@ -175,8 +237,12 @@ NULL = "\\N"
 
 def _copy_text(value: str) -> str:
     """A value in PostgreSQL's COPY text format."""
-    return (value.replace("\\", "\\\\").replace("\t", "\\t")
-            .replace("\n", "\\n").replace("\r", "\\r"))
+    return (
+        value.replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+    )
 
 
 class PostgresRows(_Rows):
@@ -262,42 +328,94 @@ class SqliteRows(_Rows):
 
     def customer(self, id, p, revenue):
         ts = self.ts
-        self.rows["customers_customer"].append((
-            id, p.name, p.type, p.status, p.email, p.phone, p.address, p.company_name,
-            p.card_brand, p.card_last4, p.card_exp_month, p.card_exp_year,
-            p.billing_address, ts(p.created_at), ts(p.updated_at), len(p.users),
-            len(p.orders), len(p.invoices), len(p.tickets), revenue, p.search_text,
-        ))
+        self.rows["customers_customer"].append(
+            (
+                id,
+                p.name,
+                p.type,
+                p.status,
+                p.email,
+                p.phone,
+                p.address,
+                p.company_name,
+                p.card_brand,
+                p.card_last4,
+                p.card_exp_month,
+                p.card_exp_year,
+                p.billing_address,
+                ts(p.created_at),
+                ts(p.updated_at),
+                len(p.users),
+                len(p.orders),
+                len(p.invoices),
+                len(p.tickets),
+                revenue,
+                p.search_text,
+            )
+        )
 
     def user(self, id, customer_id, u):
         ts = self.ts
         seen = None if u.last_seen_at is None else ts(u.last_seen_at)
-        self.rows["users_tenantuser"].append((
-            id, customer_id, u.name, u.email, u.role, ts(u.created_at), seen,
-            u.search_text,
-        ))
+        self.rows["users_tenantuser"].append(
+            (
+                id,
+                customer_id,
+                u.name,
+                u.email,
+                u.role,
+                ts(u.created_at),
+                seen,
+                u.search_text,
+            )
+        )
 
     def order(self, id, customer_id, o):
-        self.rows["orders_order"].append((
-            id, customer_id, order_number(customer_id, o.sequence), o.status,
-            o.total_minor, self.currency, self.ts(o.placed_at),
-        ))
+        self.rows["orders_order"].append(
+            (
+                id,
+                customer_id,
+                order_number(customer_id, o.sequence),
+                o.status,
+                o.total_minor,
+                self.currency,
+                self.ts(o.placed_at),
+            )
+        )
 
     def invoice(self, id, customer_id, order_id, i):
         ts = self.ts
         paid = None if i.paid_at is None else ts(i.paid_at)
-        self.rows["invoices_invoice"].append((
-            id, customer_id, order_id, invoice_number(customer_id, i.sequence),
-            i.status, i.amount_minor, self.currency, ts(i.issued_at), ts(i.due_at), paid,
-        ))
+        self.rows["invoices_invoice"].append(
+            (
+                id,
+                customer_id,
+                order_id,
+                invoice_number(customer_id, i.sequence),
+                i.status,
+                i.amount_minor,
+                self.currency,
+                ts(i.issued_at),
+                ts(i.due_at),
+                paid,
+            )
+        )
 
     def ticket(self, id, customer_id, t):
         number = ticket_number(customer_id, t.sequence)
-        self.rows["support_ticket"].append((
-            id, customer_id, number, t.subject, t.status, t.priority,
-            self.ts(t.created_at), self.ts(t.updated_at),
-            f"{number.lower()} {t.folded_subject}",
-        ))
+        self.rows["support_ticket"].append(
+            (
+                id,
+                customer_id,
+                number,
+                t.subject,
+                t.status,
+                t.priority,
+                self.ts(t.created_at),
+                self.ts(t.updated_at),
+                f"{number.lower()} {t.folded_subject}",
+            )
+        )
 
     def event(self, customer_id, plan, step, order_ids, invoice_ids):
         payload, notable = self.payload(customer_id, plan, step, order_ids, invoice_ids)

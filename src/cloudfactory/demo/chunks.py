@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from itertools import islice
 
 from cloudfactory.demo.bulk_rows import FirstIds, PostgresRows, SqliteRows, Totals
-from cloudfactory.demo.plan import CHUNK_SIZE, Planner, chunk_sizes, chunk_skeletons
+from cloudfactory.demo.plan import (
+    CHUNK_SIZE,
+    Planner,
+    Skeleton,
+    chunk_sizes,
+    chunk_skeletons,
+)
 from cloudfactory.demo.pools import LocalePool
 
 
@@ -39,11 +45,15 @@ _job: Job | None = None
 _pools: tuple[LocalePool, ...] = ()
 
 
-def _row_counts(index: int) -> tuple[int, int, int, int, int]:
+def _skeletons(index: int) -> list[Skeleton]:
     size = min(CHUNK_SIZE, _job.customers - index * CHUNK_SIZE)
-    skeletons = chunk_skeletons(_job.seed, index, size, _job.now)
+    return chunk_skeletons(_job.seed, index, size, _job.now)
+
+
+def _row_counts(index: int) -> tuple[int, int, int, int, int]:
+    skeletons = _skeletons(index)
     return (
-        size,
+        len(skeletons),
         sum(s.users for s in skeletons),
         sum(s.orders for s in skeletons),
         sum(s.invoices for s in skeletons),
@@ -53,13 +63,12 @@ def _row_counts(index: int) -> tuple[int, int, int, int, int]:
 
 def _chunk(task: tuple[int, FirstIds]) -> Chunk:
     index, first = task
-    size = min(CHUNK_SIZE, _job.customers - index * CHUNK_SIZE)
-    skeletons = chunk_skeletons(_job.seed, index, size, _job.now)
+    skeletons = _skeletons(index)
     plans = list(Planner(_pools, _job.seed, index, _job.now).plans(skeletons))
     rows_class = PostgresRows if _job.vendor == "postgresql" else SqliteRows
     rows = rows_class(_job.now, _job.currency)
     rows.customer_rows(plans, first)
-    return Chunk(index, size, rows.output(), rows.totals)
+    return Chunk(index, len(skeletons), rows.output(), rows.totals)
 
 
 def _first_ids(counts: list[tuple[int, ...]]) -> list[FirstIds]:

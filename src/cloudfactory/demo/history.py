@@ -8,19 +8,33 @@ from typing import NamedTuple
 
 from cloudfactory.demo.plan import CustomerPlan
 
-ALL_KINDS = frozenset({
-    "customer.created", "customer.status_changed", "user.added", "order.placed",
-    "invoice.issued", "invoice.overdue", "invoice.paid", "invoice.voided",
-    "ticket.opened", "ticket.closed",
-})
+ALL_KINDS = frozenset(
+    {
+        "customer.created",
+        "customer.status_changed",
+        "user.added",
+        "order.placed",
+        "invoice.issued",
+        "invoice.overdue",
+        "invoice.paid",
+        "invoice.voided",
+        "ticket.opened",
+        "ticket.closed",
+    }
+)
 
 # What the bulk loader writes to the event log: every entry of the account
 # history, but not the routine user, invoice-issued and ticket entries, which
 # would double the log's size for a timeline that does not show them.
-FAST_EVENT_KINDS = frozenset({
-    "customer.created", "customer.status_changed", "order.placed",
-    "invoice.overdue", "invoice.paid",
-})
+FAST_EVENT_KINDS = frozenset(
+    {
+        "customer.created",
+        "customer.status_changed",
+        "order.placed",
+        "invoice.overdue",
+        "invoice.paid",
+    }
+)
 
 
 class Step(NamedTuple):
@@ -29,7 +43,9 @@ class Step(NamedTuple):
     item: object  # the UserPlan, OrderPlan, ... it is about; None for the customer
 
 
-def customer_history(plan: CustomerPlan, kinds: frozenset[str] = ALL_KINDS) -> list[Step]:
+def customer_history(
+    plan: CustomerPlan, kinds: frozenset[str] = ALL_KINDS
+) -> list[Step]:
     # Listed cause before effect (order before its invoice, issued before paid):
     # the sort is stable, so steps at the same second keep that order.
     steps = [Step(plan.created_at, "customer.created", None)]
@@ -52,6 +68,8 @@ def customer_history(plan: CustomerPlan, kinds: frozenset[str] = ALL_KINDS) -> l
         if ticket.status == "closed" and "ticket.closed" in kinds:
             steps.append(Step(ticket.updated_at, "ticket.closed", ticket))
     if plan.status_change is not None:
-        steps.append(Step(plan.status_change.at, "customer.status_changed", plan.status_change))
+        steps.append(
+            Step(plan.status_change.at, "customer.status_changed", plan.status_change)
+        )
     steps.sort(key=lambda step: step.at)
     return steps

@@ -56,7 +56,8 @@ class LoadReport:
         how = "through the services" if self.path == Path.SERVICES else "in bulk"
         return (
             f"Loaded {t['customers']:,} customers, {t['users']:,} users, "
-            f"{t['orders']:,} orders, {t['invoices']:,} invoices, {t['tickets']:,} tickets "
+            f"{t['orders']:,} orders, {t['invoices']:,} invoices, "
+            f"{t['tickets']:,} tickets "
             f"and {t['events']:,} events {how} into {self.vendor} "
             f"in {self.seconds:.1f} s."
         )
@@ -64,7 +65,8 @@ class LoadReport:
 
 def database_is_empty() -> bool:
     return not any(
-        model.objects.exists() for model in (Customer, TenantUser, Order, Invoice, Ticket)
+        model.objects.exists()
+        for model in (Customer, TenantUser, Order, Invoice, Ticket)
     )
 
 
@@ -80,9 +82,9 @@ def choose_path(customers: int, path: Path | str) -> Path:
                 "Leave out --fast to add customers through the services."
             )
         return Path.BULK
-    if path == Path.AUTO and empty and customers > SERVICES_MAX_CUSTOMERS:
-        if connection.vendor in BULK_VENDORS:
-            return Path.BULK
+    large = customers > SERVICES_MAX_CUSTOMERS
+    if path == Path.AUTO and empty and large and connection.vendor in BULK_VENDORS:
+        return Path.BULK
     return Path.SERVICES
 
 
@@ -119,8 +121,13 @@ def demo_load(
 
 def _progress_bar(customers: int, show: bool) -> tqdm:
     return tqdm(
-        total=customers, unit=" customers", desc="customers", file=sys.stderr,
-        disable=not show, dynamic_ncols=True, smoothing=0.1,
+        total=customers,
+        unit=" customers",
+        desc="customers",
+        file=sys.stderr,
+        disable=not show,
+        dynamic_ncols=True,
+        smoothing=0.1,
     )
 
 
@@ -148,15 +155,16 @@ def _load_bulk(job: Job, pools, processes: int, show: bool) -> dict[str, int]:
         bar.update(chunk.customers)
 
     def on_rebuild_start(steps):
-        bar.reset(total=steps)
-        bar.set_description("indexes")
         bar.unit = " steps"
+        bar.set_description("indexes", refresh=False)
+        bar.reset(total=steps)
 
     # Forked workers must not inherit this process's database connection.
     connection.close()
-    with ChunkSource(job, pools, processes) as chunks, _progress_bar(
-        job.customers, show
-    ) as bar:
+    with (
+        ChunkSource(job, pools, processes) as chunks,
+        _progress_bar(job.customers, show) as bar,
+    ):
         load(chunks, on_chunk, on_rebuild_start, lambda: bar.update(1))
     _write_platform_totals(totals.values)
     return totals.values
@@ -167,6 +175,10 @@ def _write_platform_totals(values: dict[str, int]) -> None:
     with transaction.atomic():
         PlatformTotals.objects.all().delete()
         PlatformTotals.objects.bulk_create(
-            [PlatformTotals(slot=0, **{name: values[name] for name in PlatformTotals.FIELDS})]
+            [
+                PlatformTotals(
+                    slot=0, **{name: values[name] for name in PlatformTotals.FIELDS}
+                )
+            ]
             + [PlatformTotals(slot=slot) for slot in range(1, PlatformTotals.SLOTS)]
         )

@@ -134,10 +134,6 @@ class CustomerPlan(NamedTuple):
         return self.status_change.at if self.status_change else self.created_at
 
 
-def chunk_count(customers: int) -> int:
-    return -(-customers // CHUNK_SIZE)
-
-
 def chunk_sizes(customers: int) -> list[int]:
     full, rest = divmod(customers, CHUNK_SIZE)
     return [CHUNK_SIZE] * full + ([rest] if rest else [])
@@ -157,8 +153,10 @@ def chunk_skeletons(seed: int, chunk: int, size: int, now: int) -> list[Skeleton
         # x ** 0.75 leans towards 1: more sign-ups lately, as on a growing platform.
         created = min(start + int(SPAN * rand() ** 0.75), now - HOUR)
         draw = rand()
-        status = "active" if draw < ACTIVE_SHARE else (
-            "suspended" if draw < ACTIVE_SHARE + SUSPENDED_SHARE else "inactive"
+        status = (
+            "active"
+            if draw < ACTIVE_SHARE
+            else ("suspended" if draw < ACTIVE_SHARE + SUSPENDED_SHARE else "inactive")
         )
         changed = None
         if status != "active":
@@ -177,16 +175,18 @@ def chunk_skeletons(seed: int, chunk: int, size: int, now: int) -> list[Skeleton
             extra = int(rand() < 0.05)
             ticket_mean = 0.3 + 0.02 * months
         orders = min(MAX_ORDERS, int(expo(1 / order_mean))) if order_mean > 0 else 0
-        skeletons.append(Skeleton(
-            type="company" if is_company else "individual",
-            status=status,
-            created_at=created,
-            status_changed_at=changed,
-            users=users,
-            orders=orders,
-            extra_invoices=extra,
-            tickets=int(expo(1 / ticket_mean)),
-        ))
+        skeletons.append(
+            Skeleton(
+                type="company" if is_company else "individual",
+                status=status,
+                created_at=created,
+                status_changed_at=changed,
+                users=users,
+                orders=orders,
+                extra_invoices=extra,
+                tickets=int(expo(1 / ticket_mean)),
+            )
+        )
     return skeletons
 
 
@@ -216,7 +216,9 @@ class Planner:
         if s.type == "company":
             company = rng.choice(pool.companies)
             name, company_name = company.display, company.legal
-            mailbox = rng.choice(("info", "contact", "billing", "accounts", "hello", "admin"))
+            mailbox = rng.choice(
+                ("info", "contact", "billing", "accounts", "hello", "admin")
+            )
             email = f"{mailbox}@{company.domain}"
             search = f"{company.folded_display} {email} {company.folded_legal}"
             person = None
@@ -287,21 +289,25 @@ class Planner:
                     twin += 1
                     email = f"{first.slug}.{last.slug}{twin}@{domain}"
             emails.add(email)
-            role = "owner" if index == 0 else rng.choices(
-                USER_ROLES, cum_weights=self.role_weights
-            )[0][0]
+            role = (
+                "owner"
+                if index == 0
+                else rng.choices(USER_ROLES, cum_weights=self.role_weights)[0][0]
+            )
             last_seen = None
             if rng.random() < 0.92:
                 idle = int(rng.expovariate(1 / (10 * DAY)))
                 last_seen = max(created, min(active_until, now) - idle)
-            users.append(UserPlan(
-                name=f"{first.text} {last.text}",
-                email=email,
-                role=role,
-                created_at=created,
-                last_seen_at=last_seen,
-                search_text=f"{first.folded} {last.folded} {email}",
-            ))
+            users.append(
+                UserPlan(
+                    name=f"{first.text} {last.text}",
+                    email=email,
+                    role=role,
+                    created_at=created,
+                    last_seen_at=last_seen,
+                    search_text=f"{first.folded} {last.folded} {email}",
+                )
+            )
         return users
 
     def orders(self, s: Skeleton, active_until: int) -> list[OrderPlan]:
@@ -317,21 +323,33 @@ class Planner:
             if now - placed < 7 * DAY:
                 status = "pending" if draw < 0.5 else "paid"
             else:
-                status = "fulfilled" if draw < 0.88 else (
-                    "paid" if draw < 0.91 else "cancelled" if draw < 0.97 else "refunded"
+                status = (
+                    "fulfilled"
+                    if draw < 0.88
+                    else (
+                        "paid"
+                        if draw < 0.91
+                        else "cancelled"
+                        if draw < 0.97
+                        else "refunded"
+                    )
                 )
             total = min(5_000_000, int(rng.lognormvariate(mu, 1.0)))
             orders.append(OrderPlan(sequence, status, total, placed))
         return orders
 
-    def invoices(self, s, orders: list[OrderPlan], active_until: int) -> list[InvoicePlan]:
+    def invoices(
+        self, s, orders: list[OrderPlan], active_until: int
+    ) -> list[InvoicePlan]:
         rng, now = self.rng, self.now
         drafts = []
         for order in orders:
             issued = min(order.placed_at + int(2 * DAY * rng.random()), now)
             drafts.append((issued, order.sequence, order.total_minor, order.status))
         for issued in self._times(s.extra_invoices, s.created_at + HOUR, active_until):
-            drafts.append((issued, None, int(rng.lognormvariate(math.log(15_000), 0.8)), ""))
+            drafts.append(
+                (issued, None, int(rng.lognormvariate(math.log(15_000), 0.8)), "")
+            )
         drafts.sort(key=lambda draft: draft[0])  # numbered in issuing order
         return [
             self._invoice(sequence, *draft)
@@ -380,10 +398,17 @@ class Planner:
             updated = opened
             if closed:
                 updated = min(opened + HOUR + int(rng.expovariate(1 / (2 * DAY))), now)
-            tickets.append(TicketPlan(
-                sequence, subject, folded, priority[0][0],
-                "closed" if closed else "open", opened, updated,
-            ))
+            tickets.append(
+                TicketPlan(
+                    sequence,
+                    subject,
+                    folded,
+                    priority[0][0],
+                    "closed" if closed else "open",
+                    opened,
+                    updated,
+                )
+            )
         return tickets
 
     def status_change(self, s: Skeleton) -> StatusChange | None:

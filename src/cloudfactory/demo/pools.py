@@ -18,8 +18,18 @@ from cloudfactory.text import fold
 # Customer locales and how often they occur: names with accents (de, fr, es, pl,
 # sv...) and apostrophes (en_IE and en_GB "O'Brien", nl_NL "van 't Riet").
 LOCALE_WEIGHTS = {
-    "en_US": 24, "en_GB": 11, "de_DE": 12, "fr_FR": 10, "es_ES": 8, "it_IT": 7,
-    "pl_PL": 6, "nl_NL": 6, "en_IE": 5, "pt_PT": 3, "sv_SE": 4, "de_AT": 4,
+    "en_US": 24,
+    "en_GB": 11,
+    "de_DE": 12,
+    "fr_FR": 10,
+    "es_ES": 8,
+    "it_IT": 7,
+    "pl_PL": 6,
+    "nl_NL": 6,
+    "en_IE": 5,
+    "pt_PT": 3,
+    "sv_SE": 4,
+    "de_AT": 4,
 }
 
 FIRST_NAMES = 250
@@ -112,7 +122,9 @@ def _legal_forms(fake: Faker) -> tuple[str, ...]:
 
 def _country_tld(fake: Faker) -> str:
     tlds = fake.provider("faker.providers.internet").tlds
-    national = [tld for tld in tlds if tld not in ("com", "net", "org", "biz", "info", "eu")]
+    national = [
+        tld for tld in tlds if tld not in ("com", "net", "org", "biz", "info", "eu")
+    ]
     return national[0] if national else "com"
 
 

@@ -57,37 +57,54 @@ class _Replay:
     def customer_created(self, _, at):
         p = self.plan
         self.customer_id = customer_register(
-            name=p.name, type=p.type, email=p.email, phone=p.phone, address=p.address,
-            company_name=p.company_name, card_brand=p.card_brand,
-            card_last4=p.card_last4, card_exp_month=p.card_exp_month,
-            card_exp_year=p.card_exp_year, billing_address=p.billing_address,
+            name=p.name,
+            type=p.type,
+            email=p.email,
+            phone=p.phone,
+            address=p.address,
+            company_name=p.company_name,
+            card_brand=p.card_brand,
+            card_last4=p.card_last4,
+            card_exp_month=p.card_exp_month,
+            card_exp_year=p.card_exp_year,
+            billing_address=p.billing_address,
             created_at=at,
         ).pk
 
     def customer_status_changed(self, change, at):
         customer_change_status(
-            customer_id=self.customer_id, status=change.status, actor=None,
+            customer_id=self.customer_id,
+            status=change.status,
+            actor=None,
             reason=change.reason,
         )
 
     def user_added(self, user, at):
         tenant_user_add(
-            customer_id=self.customer_id, name=user.name, email=user.email,
-            role=user.role, created_at=at, last_seen_at=_aware(user.last_seen_at),
+            customer_id=self.customer_id,
+            name=user.name,
+            email=user.email,
+            role=user.role,
+            created_at=at,
+            last_seen_at=_aware(user.last_seen_at),
         )
 
     def order_placed(self, order, at):
         self.order_ids[order.sequence] = order_place(
-            customer_id=self.customer_id, total_minor=order.total_minor,
-            status=order.status, placed_at=at,
+            customer_id=self.customer_id,
+            total_minor=order.total_minor,
+            status=order.status,
+            placed_at=at,
         ).pk
 
     def invoice_issued(self, invoice, at):
         self.invoice_ids[invoice.sequence] = invoice_issue(
-            customer_id=self.customer_id, amount_minor=invoice.amount_minor,
+            customer_id=self.customer_id,
+            amount_minor=invoice.amount_minor,
             order_id=self.order_ids.get(invoice.order_sequence),
             status="draft" if invoice.status == "draft" else "open",
-            issued_at=at, due_at=_aware(invoice.due_at),
+            issued_at=at,
+            due_at=_aware(invoice.due_at),
         ).pk
 
     def invoice_overdue(self, invoice, at):
@@ -102,20 +119,25 @@ class _Replay:
 
     def ticket_opened(self, ticket, at):
         self.ticket_ids[ticket.sequence] = ticket_open(
-            customer_id=self.customer_id, subject=ticket.subject,
-            priority=ticket.priority, created_at=at,
+            customer_id=self.customer_id,
+            subject=ticket.subject,
+            priority=ticket.priority,
+            created_at=at,
         ).pk
 
     def ticket_closed(self, ticket, at):
         ticket_close(ticket_id=self.ticket_ids[ticket.sequence])
-        self.ticket_closings.append(Ticket(pk=self.ticket_ids[ticket.sequence], updated_at=at))
+        self.ticket_closings.append(
+            Ticket(pk=self.ticket_ids[ticket.sequence], updated_at=at)
+        )
 
     def _backdate(self):
         event_ids = Event.objects.filter(customer_id=self.customer_id).order_by("id")
         events = [
             Event(pk=pk, created_at=at)
-            for pk, at in zip(event_ids.values_list("id", flat=True), self.event_times,
-                              strict=True)
+            for pk, at in zip(
+                event_ids.values_list("id", flat=True), self.event_times, strict=True
+            )
         ]
         Event.objects.bulk_update(events, ["created_at"])
         if self.ticket_closings:

@@ -3,8 +3,13 @@
 from cloudfactory.text import fold
 
 CARD_BRANDS = (
-    ("Visa", 50), ("Mastercard", 31), ("Amex", 10), ("Discover", 4),
-    ("JCB", 2), ("Diners Club", 2), ("UnionPay", 1),
+    ("Visa", 50),
+    ("Mastercard", 31),
+    ("Amex", 10),
+    ("Discover", 4),
+    ("JCB", 2),
+    ("Diners Club", 2),
+    ("UnionPay", 1),
 )
 
 # Roles after the first user, who owns the tenant.
@@ -31,9 +36,20 @@ STATUS_REASONS = {
 }
 
 _PRODUCTS = (
-    "Compute", "Object Storage", "Managed PostgreSQL", "Load Balancer", "DNS",
-    "Kubernetes", "Backups", "CDN", "Mail Relay", "Billing portal", "API",
-    "Single sign-on", "Audit log", "Dashboard",
+    "Compute",
+    "Object Storage",
+    "Managed PostgreSQL",
+    "Load Balancer",
+    "DNS",
+    "Kubernetes",
+    "Backups",
+    "CDN",
+    "Mail Relay",
+    "Billing portal",
+    "API",
+    "Single sign-on",
+    "Audit log",
+    "Dashboard",
 )
 
 _SUBJECT_TEMPLATES = (

@@ -21,7 +21,8 @@ COUNTER_SQL = """
                                WHERE i.customer_id = c.id),
            c.tickets_count = (SELECT count(*) FROM support_ticket t
                               WHERE t.customer_id = c.id),
-           c.revenue_minor = (SELECT coalesce(sum(amount_minor), 0) FROM invoices_invoice i
+           c.revenue_minor = (SELECT coalesce(sum(amount_minor), 0)
+                              FROM invoices_invoice i
                               WHERE i.customer_id = c.id AND i.status = 'paid')
     FROM customers_customer c
 """
@@ -55,7 +56,9 @@ def assert_platform_totals_exact() -> None:
         "invoices": Invoice.objects.count(),
         "tickets": Ticket.objects.count(),
         "revenue_minor": Invoice.objects.filter(status="paid").aggregate(
-            total=Sum("amount_minor"))["total"] or 0,
+            total=Sum("amount_minor")
+        )["total"]
+        or 0,
     }
 
 
@@ -94,8 +97,12 @@ def assert_history_matches_the_records() -> None:
 
 def assert_records_follow_their_customer() -> None:
     created = dict(Customer.objects.values_list("id", "created_at"))
-    for model, field in ((TenantUser, "created_at"), (Order, "placed_at"),
-                         (Invoice, "issued_at"), (Ticket, "created_at")):
+    for model, field in (
+        (TenantUser, "created_at"),
+        (Order, "placed_at"),
+        (Invoice, "issued_at"),
+        (Ticket, "created_at"),
+    ):
         for customer_id, at in model.objects.values_list("customer_id", field):
             assert at >= created[customer_id]
     assert not Invoice.objects.filter(status="paid", paid_at__isnull=True).exists()

@@ -52,8 +52,10 @@ def test_names_have_accents_and_apostrophes(plans):
 def test_a_company_name_is_the_legal_name_of_a_company_and_an_employer_or_empty(plans):
     companies = [p for p in plans if p.type == "company"]
     individuals = [p for p in plans if p.type == "individual"]
-    assert all(p.company_name.startswith(p.name) and p.company_name != p.name
-               for p in companies)
+    assert all(
+        p.company_name.startswith(p.name) and p.company_name != p.name
+        for p in companies
+    )
     employers = sum(bool(p.company_name) for p in individuals)
     assert 0.3 < employers / len(individuals) < 0.7
 
@@ -97,8 +99,9 @@ def test_the_same_seed_gives_the_same_plans_and_another_seed_others(plans):
 
 
 def test_two_processes_format_exactly_what_one_does():
-    job = Job(seed=1, customers=CHUNK_SIZE + 100, now=NOW, currency="USD",
-              vendor="postgresql")
+    job = Job(
+        seed=1, customers=CHUNK_SIZE + 100, now=NOW, currency="USD", vendor="postgresql"
+    )
     outputs = {}
     for processes in (1, 2):
         with ChunkSource(job, build_pools(1), processes) as chunks:

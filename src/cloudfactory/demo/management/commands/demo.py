@@ -33,28 +33,45 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--customers", type=_whole_number, required=True, metavar="N",
+            "--customers",
+            type=_whole_number,
+            required=True,
+            metavar="N",
             help="how many customers to create (at least 1; 1_000_000 is fine)",
         )
         parser.add_argument(
-            "--seed", type=int, default=DEFAULT_SEED,
-            help=f"random seed: the same seed gives the same data (default {DEFAULT_SEED})",
+            "--seed",
+            type=int,
+            default=DEFAULT_SEED,
+            help=(
+                "the same seed gives the same data, dated from today "
+                f"(default {DEFAULT_SEED})"
+            ),
         )
         parser.add_argument(
-            "--if-empty", action="store_true",
+            "--if-empty",
+            action="store_true",
             help="do nothing if the database already has customers (for `make run`)",
         )
         how = parser.add_mutually_exclusive_group()
         how.add_argument(
-            "--fast", dest="path", action="store_const", const=Path.BULK,
+            "--fast",
+            dest="path",
+            action="store_const",
+            const=Path.BULK,
             help="load in bulk whatever N is (empty database only)",
         )
         how.add_argument(
-            "--through-services", dest="path", action="store_const",
-            const=Path.SERVICES, help="create every record through the services",
+            "--through-services",
+            dest="path",
+            action="store_const",
+            const=Path.SERVICES,
+            help="create every record through the services",
         )
         parser.add_argument(
-            "--processes", type=int, default=PROCESSES,
+            "--processes",
+            type=int,
+            default=PROCESSES,
             help=f"worker processes drawing the bulk data (default {PROCESSES})",
         )
         parser.set_defaults(path=Path.AUTO)
@@ -66,7 +83,7 @@ class Command(BaseCommand):
             raise CommandError("--processes must be at least 1.")
         if if_empty and (existing := Customer.objects.count()):
             self.stdout.write(
-                f"The database already has {existing:,} customers: no demo data loaded."
+                f"Customers already exist ({existing:,}): no demo data loaded."
             )
             return
         try:
