@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 
 # ISO 4217 exponents that differ from 2.
-_EXPONENT = {"JPY": 0, "KRW": 0, "CLP": 0, "ISK": 0, "BHD": 3, "KWD": 3, "JOD": 3}
+EXPONENTS = {"JPY": 0, "KRW": 0, "CLP": 0, "ISK": 0, "BHD": 3, "KWD": 3, "JOD": 3}
 _SYMBOL = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "CA$", "AUD": "A$"}
 
 
@@ -14,7 +14,7 @@ def platform_currency() -> str:
 
 
 def exponent(currency: str) -> int:
-    return _EXPONENT.get(currency.upper(), 2)
+    return EXPONENTS.get(currency.upper(), 2)
 
 
 def to_decimal(minor: int, currency: str) -> Decimal:

@@ -1,6 +1,8 @@
 """The "for this customer" filter that the Users, Orders, Invoices and Support
 lists share: a URL parameter `customer=<id>` shown as a removable chip."""
 
+from collections.abc import Callable
+
 from django import forms
 
 from cloudfactory.customers.models import Customer
@@ -44,3 +46,20 @@ def customer_chips(cleaned_data: dict) -> list[Chip]:
             label=f"Customer: {customer.name}", field="customer", value=str(customer.pk)
         )
     ]
+
+
+def customer_records_empty_title(noun: str, status_labels: dict[str, str]) -> Callable:
+    """A ListPage `empty_title` naming what matched nothing:
+    "No overdue invoices of Acme Corp match “42”"."""
+
+    def empty_title(f) -> str:
+        title = f"No {noun}"
+        if f.status:
+            title = f"No {status_labels[f.status].lower()} {noun}"
+        if f.customer is not None:
+            title += f" of {f.customer.name}"
+        if f.q:
+            title += f" match “{f.q}”"
+        return title
+
+    return empty_title

@@ -103,7 +103,7 @@ def customer_count(f: CustomerFilter) -> tuple[int, bool]:
         return totals.customers, True
     qs = _filtered(f)
     if f.q.strip():
-        return search_count(qs, f.q, COUNT_CAP)
+        return search_count(qs, f.q, COUNT_CAP, ordering=SORTS[f.sort])
     counted = qs.order_by().values("id")[: COUNT_CAP + 1].count()
     return min(counted, COUNT_CAP), counted <= COUNT_CAP
 

@@ -37,6 +37,11 @@ class Invoice(models.Model):
             ),
             models.Index(fields=["issued_at", "id"], name="invoice_issued"),
             models.Index(fields=["status", "due_at"], name="invoice_status_due"),
+            # The list's filters and sorts (migration 0003).
+            models.Index(
+                fields=["status", "issued_at", "id"], name="invoice_status_issued"
+            ),
+            models.Index(fields=["due_at", "id", "issued_at"], name="invoice_due"),
         ]
         constraints = [
             models.CheckConstraint(

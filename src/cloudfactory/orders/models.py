@@ -25,6 +25,12 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["customer", "placed_at", "id"], name="order_customer"),
             models.Index(fields=["placed_at", "id"], name="order_placed"),
+            # The list's filters and sorts (migration 0002); the date rides along
+            # so a date range is checked inside the index.
+            models.Index(
+                fields=["status", "placed_at", "id"], name="order_status_placed"
+            ),
+            models.Index(fields=["total_minor", "id", "placed_at"], name="order_total"),
         ]
         constraints = [
             models.CheckConstraint(

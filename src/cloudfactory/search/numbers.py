@@ -8,14 +8,23 @@ customers' trigram index.
 
 import re
 
+from django.db.models import F, QuerySet
+from django.db.models.functions import Coalesce
+
 from cloudfactory.customers.models import Customer
+from cloudfactory.customers.queries import platform_totals
 from cloudfactory.search.filters import search_filter
 from cloudfactory.search.queries import SearchPage
+from cloudfactory.web.pages import count_capped
 
 # "ORD-135-0004", "ord-135", "135-4", "135": the customer id, then a sequence start.
 NUMBER = re.compile(r"^(?:[a-z]{3}-?)?(\d{1,12})(?:-(\d{0,8}))?$", re.IGNORECASE)
 # At most this many customers' records are searched for a name piece.
 CUSTOMERS_MATCHED = 1_000
+PARTIAL_NOTE = (
+    f"from the first {CUSTOMERS_MATCHED:,} matching customers; "
+    "narrow the search to see them all"
+)
 
 
 def number_or_customer_filter(qs, q: str):
@@ -27,17 +36,71 @@ def number_or_customer_filter(qs, q: str):
         if sequence:
             qs = qs.filter(number__regex=rf"-{customer_id}-0*{sequence}")
         return qs, True
+    # Ordered, so the page, the next page and the count agree on which customers.
     ids = list(
-        search_filter(Customer.objects.order_by(), piece).values_list("id", flat=True)[
-            : CUSTOMERS_MATCHED + 1
-        ]
+        search_filter(Customer.objects.order_by("id"), piece).values_list(
+            "id", flat=True
+        )[: CUSTOMERS_MATCHED + 1]
     )
     return qs.filter(customer_id__in=ids[:CUSTOMERS_MATCHED]), len(
         ids
     ) <= CUSTOMERS_MATCHED
 
 
-def number_or_customer_search(qs, q: str, ordering, limit: int) -> SearchPage:
-    """A page of `qs` matching `q` by number or customer name (see above)."""
-    narrowed, exhaustive = number_or_customer_filter(qs, q)
-    return SearchPage(list(narrowed.order_by(*ordering)[:limit]), exhaustive=exhaustive)
+def number_or_customer_search(
+    qs: QuerySet, q: str, ordering: tuple[str, str], limit: int
+) -> SearchPage:
+    """Up to `limit` records of `qs` whose number or customer matches `q`.
+
+    The matching customers' own records come through the (customer, date, id)
+    index and are then sorted. Sorting by an expression rather than the column
+    is what keeps the planner off the list's sort index: walking that index
+    filtered by up to a thousand customers read 40,000+ rows for a common name
+    piece at 1M customers (100-300 ms); this plan took 15-55 ms.
+    """
+    found, exhaustive = number_or_customer_filter(qs, q)
+    field = ordering[0].lstrip("-")
+    key, pk = Coalesce(F(field), F(field)), F("id")
+    if ordering[0].startswith("-"):
+        order = (key.desc(), pk.desc())
+    else:
+        order = (key.asc(), pk.asc())
+    return SearchPage(list(found.order_by(*order)[:limit]), exhaustive=exhaustive)
+
+
+def number_or_customer_filter_all(qs: QuerySet, q: str) -> QuerySet:
+    """`qs` narrowed to every record whose number or customer matches `q`.
+
+    For exports: the list looks through the first CUSTOMERS_MATCHED customers
+    a name piece finds; a download takes the records of all of them.
+    """
+    if not q.strip():
+        return qs
+    found, exhaustive = number_or_customer_filter(qs, q)
+    if exhaustive:
+        return found
+    customers = search_filter(Customer.objects.order_by(), q).values("id")
+    return qs.filter(customer_id__in=customers)
+
+
+def number_or_customer_count(
+    qs: QuerySet, *, q: str, customer: Customer | None, narrowed: bool, counter: str
+) -> tuple[int, bool]:
+    """How many records of `qs` match `q`, and whether that is exact.
+
+    `qs` holds the customer and the other filters; `narrowed` says whether any
+    filter besides customer and search is set. With none, the counters answer:
+    the customer's `<counter>_count` column (what its badge shows, so the list
+    agrees with the badge) or the platform total `<counter>`. Otherwise counted
+    up to the cap; not exact when the name search left customers out.
+    """
+    if not narrowed and not q.strip():
+        if customer is not None:
+            counts = Customer.objects.filter(pk=customer.pk)
+            return counts.values_list(f"{counter}_count", flat=True).first() or 0, True
+        return getattr(platform_totals(), counter), True
+    if not q.strip():
+        return count_capped(qs)
+    found, exhaustive = number_or_customer_filter(qs, q)
+    count, exact = count_capped(found)
+    return count, exact and exhaustive

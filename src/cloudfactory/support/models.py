@@ -35,6 +35,20 @@ class Ticket(models.Model):
                 fields=["customer", "created_at", "id"], name="ticket_customer"
             ),
             models.Index(fields=["created_at", "id"], name="ticket_created"),
+            # The list's filters and sorts (migration 0003).
+            models.Index(fields=["updated_at", "id"], name="ticket_updated"),
+            models.Index(
+                fields=["status", "created_at", "id"], name="ticket_status_created"
+            ),
+            models.Index(
+                fields=["status", "updated_at", "id"], name="ticket_status_updated"
+            ),
+            models.Index(
+                fields=["priority", "created_at", "id"], name="ticket_priority_created"
+            ),
+            models.Index(
+                fields=["priority", "updated_at", "id"], name="ticket_priority_updated"
+            ),
         ]
         permissions = [("export_ticket", "Can export support tickets")]
 

@@ -31,4 +31,5 @@ USER_LIST_PAGE = ListPage(
     chips=customer_chips,
     get=queries.tenant_user_get,
     panel_template="users/_panel.html",
+    record_name="User",
 )

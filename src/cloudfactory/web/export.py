@@ -44,11 +44,12 @@ from datetime import UTC, date, datetime
 from asgiref.sync import sync_to_async
 from django.db import connections, transaction
 from django.db.models import Case, CharField, Expression, F, Func, QuerySet, Value, When
-from django.db.models.functions import Concat, Left, NullIf, Replace
+from django.db.models.functions import Cast, Concat, Left, LPad, NullIf, Replace
 from django.db.models.lookups import In
 from django.http import StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
+from cloudfactory import money
 from cloudfactory.activity.models import Event
 from cloudfactory.activity.services import event_append
 
@@ -314,3 +315,32 @@ def export_response(
 
     chunks = csv_stream(qs, columns, on_finish=log)
     return CsvStreamingResponse(chunks, filename=csv_filename(stem))
+
+
+def money_cell(field: str, currency_field: str = "currency") -> Expression:
+    """An amount in minor units as a plain decimal, e.g. 12500 USD -> "125.00":
+    what a spreadsheet reads as a number, to its currency's decimal places.
+
+    Integer arithmetic in SQL, so both databases write the same text (amounts
+    are never negative: a check constraint on every money column).
+    """
+    by_places: dict[int, list[str]] = {}
+    for currency, places in money.EXPONENTS.items():
+        by_places.setdefault(places, []).append(currency)
+    return Case(
+        *(
+            When(**{f"{currency_field}__in": currencies}, then=_decimal(field, places))
+            for places, currencies in by_places.items()
+        ),
+        default=_decimal(field, 2),
+        output_field=CharField(),
+    )
+
+
+def _decimal(field: str, places: int) -> Expression:
+    if places == 0:
+        return Cast(F(field), CharField())
+    scale = 10**places
+    units = Cast(F(field) / scale, CharField())
+    fraction = LPad(Cast(F(field) % scale, CharField()), places, Value("0"))
+    return Concat(units, Value("."), fraction, output_field=CharField())

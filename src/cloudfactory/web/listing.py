@@ -64,6 +64,11 @@ class ListPage:
     # The detail panel of one row: id -> row or None, and its template.
     get: Callable | None = None
     panel_template: str = ""
+    record_name: str = "Record"  # "Ticket": for "Ticket #5 does not exist."
+    # Beside the count when a search looked through only part of the table.
+    partial_note: str = (
+        "among the newest; type three or more characters to search them all"
+    )
 
     def as_view(self) -> Callable:
         @require_GET
@@ -80,7 +85,7 @@ class ListPage:
                 raise PermissionDenied
             row = self.get(pk)
             if row is None:
-                raise NotFound(f"{self.title} #{pk} does not exist.")
+                raise NotFound(f"{self.record_name} #{pk} does not exist.")
             return render(request, self.panel_template, {"list": self, "row": row})
 
         view.__name__ = f"{self.namespace}_panel"
@@ -126,9 +131,13 @@ class ListPage:
             "next_url": self._next_url(request.GET, page, f),
             "sort_links": self._sort_links(request.GET, f.sort),
             "state": _state(request.GET),
+            "select_prefix": _select_prefix(request.GET),
             "selected_id": form.cleaned_data.get("selected"),
             "chips": [
-                {"chip": chip, "remove_url": _without(request.GET, chip.field)}
+                {
+                    "chip": chip,
+                    "remove_url": _without(request.path, request.GET, chip.field),
+                }
                 for chip in chips
             ],
             "empty_title": self.empty_title(f) if self.empty_title else "",
@@ -144,7 +153,13 @@ class ListPage:
         return self._render(request, self.template, context)
 
     def _page_context(self, request, f, form) -> dict:
-        return self.page_context(request, f, form) if self.page_context else {}
+        """The full page's extras: the page's own, and the panel the URL selects,
+        so a reload or a pasted link shows the same screen."""
+        context = self.page_context(request, f, form) if self.page_context else {}
+        selected = getattr(form, "cleaned_data", {}).get("selected")
+        if selected and self.get is not None:
+            context["selected_row"] = self.get(selected)
+        return context
 
     def _render(self, request, template, context, status=200) -> HttpResponse:
         response = render(request, template, context, status=status)
@@ -184,11 +199,18 @@ class ListPage:
         return links
 
 
-def _without(params: QueryDict, name: str) -> str:
+def _without(path: str, params: QueryDict, name: str) -> str:
+    """This list's URL without the filter `name` (and without cursor or selection)."""
     query = params.copy()
     for dropped in (name, "cursor", "selected"):
         query.pop(dropped, None)
-    return f"?{query.urlencode()}"
+    return f"{path}?{query.urlencode()}" if query else path
+
+
+def _select_prefix(params: QueryDict) -> str:
+    """The start of a row's link: the list's state, then `selected=`."""
+    state = _state(params)
+    return f"?{state}&selected=" if state else "?selected="
 
 
 def _state(params: QueryDict) -> str:

@@ -87,3 +87,24 @@ def highlight(value, q) -> str:
     return mark_safe(  # noqa: S308 - every part is escaped
         f"{escape(text[:begin])}<mark>{escape(text[begin:end])}</mark>{escape(text[end:])}"
     )
+
+
+# Every status and priority value, as the colour of its pill. One table, so the
+# same word looks the same on every page.
+TONES = {
+    "active": "success",
+    "paid": "success",
+    "fulfilled": "success",
+    "suspended": "warning",
+    "pending": "warning",
+    "open": "warning",
+    "high": "warning",
+    "overdue": "danger",
+    "urgent": "danger",
+}
+
+
+@register.filter
+def tone(value: str) -> str:
+    """ "overdue" -> "danger": the `pill-<tone>` class of a status or priority."""
+    return TONES.get(value, "neutral")

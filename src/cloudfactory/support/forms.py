@@ -1,0 +1,45 @@
+from django import forms
+
+from cloudfactory.customers.filters import CustomerChoiceField
+from cloudfactory.support.models import Ticket
+from cloudfactory.support.queries import DEFAULT_SORT, SORTS, TicketFilter
+from cloudfactory.web.forms import SELECT, ListFilterForm
+
+
+class TicketFilterForm(ListFilterForm):
+    """The Support list's URL state: q, customer, status, priority, sort,
+    cursor, selected."""
+
+    model = Ticket
+    sorts = SORTS
+    default_sort = DEFAULT_SORT
+
+    customer = CustomerChoiceField()
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", "All"), *Ticket.Status.choices],
+        error_messages={
+            "invalid_choice": "Status must be All, Open, Pending or Closed."
+        },
+        widget=SELECT,
+    )
+    priority = forms.ChoiceField(
+        required=False,
+        choices=[("", "All"), *Ticket.Priority.choices],
+        error_messages={
+            "invalid_choice": "Priority must be All, Low, Normal, High or Urgent."
+        },
+        widget=SELECT,
+    )
+
+    def to_filter(self, limit: int = 50) -> TicketFilter:
+        data = self.cleaned_data
+        return TicketFilter(
+            q=data["q"],
+            customer=data["customer"],
+            status=data["status"],
+            priority=data["priority"],
+            sort=data["sort"],
+            after=data["after"],
+            limit=limit,
+        )
