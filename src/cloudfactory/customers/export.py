@@ -10,10 +10,8 @@ from cloudfactory.customers.models import Customer
 from cloudfactory.customers.queries import SORTS, CustomerFilter, _filtered
 from cloudfactory.search.filters import search_filter
 from cloudfactory.web.export import (
-    CsvStreamingResponse,
     ExportColumn,
     datetime_cell,
-    export_response,
     label_cell,
     number_cell,
     text_cell,
@@ -29,7 +27,6 @@ CUSTOMER_EXPORT_COLUMNS = (
     ExportColumn("Invoice count", number_cell("invoices_count")),
     ExportColumn("Creation date", datetime_cell("created_at")),
 )
-EXPORTED = "customers.exported"
 
 
 def customer_export_queryset(f: CustomerFilter) -> QuerySet[Customer]:
@@ -40,20 +37,3 @@ def customer_export_queryset(f: CustomerFilter) -> QuerySet[Customer]:
     """
     qs = search_filter(_filtered(f), f.q)
     return qs.order_by(*SORTS[f.sort])
-
-
-def customer_export_filters(f: CustomerFilter) -> dict:
-    return {"q": f.q, "type": f.type, "status": f.status, "sort": f.sort}
-
-
-def customer_export_response(f: CustomerFilter, *, actor) -> CsvStreamingResponse:
-    """The download of `customer_export_queryset(f)`, logged as EXPORTED with
-    `actor`, the filters and the row count when its stream ends."""
-    return export_response(
-        customer_export_queryset(f),
-        CUSTOMER_EXPORT_COLUMNS,
-        stem="customers",
-        kind=EXPORTED,
-        actor=actor,
-        filters=customer_export_filters(f),
-    )

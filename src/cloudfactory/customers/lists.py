@@ -1,5 +1,8 @@
 from cloudfactory.customers import queries
-from cloudfactory.customers.export import customer_export_response
+from cloudfactory.customers.export import (
+    CUSTOMER_EXPORT_COLUMNS,
+    customer_export_queryset,
+)
 from cloudfactory.customers.forms import CustomerFilterForm
 from cloudfactory.customers.panel import panel_context
 from cloudfactory.web.listing import Column, ListPage
@@ -46,7 +49,8 @@ CUSTOMER_LIST_PAGE = ListPage(
     template="customers/list.html",
     row_template="customers/_row.html",
     export_permission="customers.export_customer",
-    export=customer_export_response,
+    export_columns=CUSTOMER_EXPORT_COLUMNS,
+    export_queryset=customer_export_queryset,
     page_context=_page_context,
     search_placeholder="Search name, email or company",
     toolbar_fields=("type", "status"),

@@ -6,10 +6,8 @@ from cloudfactory.invoices.models import Invoice
 from cloudfactory.invoices.queries import SORTS, InvoiceFilter, invoice_filtered
 from cloudfactory.search.numbers import number_or_customer_filter_all
 from cloudfactory.web.export import (
-    CsvStreamingResponse,
     ExportColumn,
     datetime_cell,
-    export_response,
     label_cell,
     money_cell,
     text_cell,
@@ -26,7 +24,6 @@ INVOICE_EXPORT_COLUMNS = (
     ExportColumn("Paid", datetime_cell("paid_at")),
     ExportColumn("Order", text_cell("order__number")),
 )
-EXPORTED = "invoices.exported"
 
 
 def invoice_export_queryset(f: InvoiceFilter) -> QuerySet[Invoice]:
@@ -34,28 +31,3 @@ def invoice_export_queryset(f: InvoiceFilter) -> QuerySet[Invoice]:
     list's query over the whole table, no page, no cursor."""
     qs = number_or_customer_filter_all(invoice_filtered(f), f.q)
     return qs.order_by(*SORTS[f.sort])
-
-
-def invoice_export_filters(f: InvoiceFilter) -> dict:
-    """`f` as the export's audit entry records it."""
-    return {
-        "q": f.q,
-        "customer": f.customer.pk if f.customer else None,
-        "status": f.status,
-        "issued_since": f.issued_since.isoformat() if f.issued_since else None,
-        "issued_before": f.issued_before.isoformat() if f.issued_before else None,
-        "sort": f.sort,
-    }
-
-
-def invoice_export_response(f: InvoiceFilter, *, actor) -> CsvStreamingResponse:
-    """The download of `invoice_export_queryset(f)`, logged as EXPORTED with
-    `actor`, the filters and the row count when its stream ends."""
-    return export_response(
-        invoice_export_queryset(f),
-        INVOICE_EXPORT_COLUMNS,
-        stem="invoices",
-        kind=EXPORTED,
-        actor=actor,
-        filters=invoice_export_filters(f),
-    )

@@ -1,6 +1,6 @@
 from cloudfactory.customers.filters import customer_chips, customer_records_empty_title
 from cloudfactory.invoices import queries
-from cloudfactory.invoices.export import invoice_export_response
+from cloudfactory.invoices.export import INVOICE_EXPORT_COLUMNS, invoice_export_queryset
 from cloudfactory.invoices.forms import InvoiceFilterForm
 from cloudfactory.invoices.models import Invoice
 from cloudfactory.search.numbers import PARTIAL_NOTE
@@ -29,7 +29,8 @@ INVOICE_LIST_PAGE = ListPage(
     row_template="invoices/_row.html",
     default_sort=queries.DEFAULT_SORT,
     export_permission="invoices.export_invoice",
-    export=invoice_export_response,
+    export_columns=INVOICE_EXPORT_COLUMNS,
+    export_queryset=invoice_export_queryset,
     search_placeholder="Search invoice number or customer",
     toolbar_fields=("status", "issued_from", "issued_to"),
     chips=customer_chips,

@@ -1,6 +1,6 @@
 from cloudfactory.customers.filters import customer_chips, customer_records_empty_title
 from cloudfactory.orders import queries
-from cloudfactory.orders.export import order_export_response
+from cloudfactory.orders.export import ORDER_EXPORT_COLUMNS, order_export_queryset
 from cloudfactory.orders.forms import OrderFilterForm
 from cloudfactory.orders.models import Order
 from cloudfactory.search.numbers import PARTIAL_NOTE
@@ -27,7 +27,8 @@ ORDER_LIST_PAGE = ListPage(
     row_template="orders/_row.html",
     default_sort=queries.DEFAULT_SORT,
     export_permission="orders.export_order",
-    export=order_export_response,
+    export_columns=ORDER_EXPORT_COLUMNS,
+    export_queryset=order_export_queryset,
     search_placeholder="Search order number or customer",
     toolbar_fields=("status", "placed_from", "placed_to"),
     chips=customer_chips,

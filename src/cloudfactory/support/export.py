@@ -8,12 +8,9 @@ from cloudfactory.support.queries import SORTS, TicketFilter, tickets_matching
 from cloudfactory.web.export import (
     ExportColumn,
     datetime_cell,
-    export_response,
     label_cell,
     text_cell,
 )
-
-EXPORTED = "tickets.exported"
 
 TICKET_EXPORT_COLUMNS = (
     ExportColumn("Number", text_cell("number")),
@@ -29,21 +26,3 @@ TICKET_EXPORT_COLUMNS = (
 def ticket_export_queryset(f: TicketFilter) -> QuerySet[Ticket]:
     """The list's rows in the list's order, all of them: no page, no window."""
     return search_filter(tickets_matching(f), f.q).order_by(*SORTS[f.sort])
-
-
-def ticket_export_response(f: TicketFilter, *, actor):
-    filters = {
-        "q": f.q,
-        "customer": f.customer.pk if f.customer else None,
-        "status": f.status,
-        "priority": f.priority,
-        "sort": f.sort,
-    }
-    return export_response(
-        ticket_export_queryset(f),
-        TICKET_EXPORT_COLUMNS,
-        stem="tickets",
-        kind=EXPORTED,
-        actor=actor,
-        filters=filters,
-    )

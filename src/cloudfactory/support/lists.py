@@ -1,6 +1,6 @@
 from cloudfactory.customers.filters import customer_chips
 from cloudfactory.support import queries
-from cloudfactory.support.export import ticket_export_response
+from cloudfactory.support.export import TICKET_EXPORT_COLUMNS, ticket_export_queryset
 from cloudfactory.support.forms import TicketFilterForm
 from cloudfactory.support.models import Ticket
 from cloudfactory.web.keyset import keyset_cursor
@@ -42,7 +42,8 @@ TICKET_LIST_PAGE = ListPage(
     template="support/list.html",
     row_template="support/_row.html",
     export_permission="support.export_ticket",
-    export=ticket_export_response,
+    export_columns=TICKET_EXPORT_COLUMNS,
+    export_queryset=ticket_export_queryset,
     search_placeholder="Search number or subject",
     toolbar_fields=("status", "priority"),
     chips=customer_chips,

@@ -8,7 +8,6 @@ from cloudfactory.users.queries import SORTS, TenantUserFilter
 from cloudfactory.web.export import (
     ExportColumn,
     datetime_cell,
-    export_response,
     label_cell,
     text_cell,
 )
@@ -30,20 +29,3 @@ def tenant_user_export_queryset(f: TenantUserFilter) -> QuerySet[TenantUser]:
     if f.role:
         qs = qs.filter(role=f.role)
     return search_filter(qs, f.q).order_by(*SORTS[f.sort])
-
-
-def tenant_user_export_response(f: TenantUserFilter, *, actor):
-    filters = {
-        "q": f.q,
-        "customer": f.customer.pk if f.customer else None,
-        "role": f.role,
-        "sort": f.sort,
-    }
-    return export_response(
-        tenant_user_export_queryset(f),
-        USER_EXPORT_COLUMNS,
-        stem="users",
-        kind="users.exported",
-        actor=actor,
-        filters=filters,
-    )

@@ -1,6 +1,6 @@
 from cloudfactory.customers.filters import customer_chips
 from cloudfactory.users import queries
-from cloudfactory.users.export import tenant_user_export_response
+from cloudfactory.users.export import USER_EXPORT_COLUMNS, tenant_user_export_queryset
 from cloudfactory.users.forms import TenantUserFilterForm
 from cloudfactory.web.keyset import keyset_cursor
 from cloudfactory.web.listing import Column, ListPage
@@ -25,7 +25,8 @@ USER_LIST_PAGE = ListPage(
     template="users/list.html",
     row_template="users/_row.html",
     export_permission="users.export_tenantuser",
-    export=tenant_user_export_response,
+    export_columns=USER_EXPORT_COLUMNS,
+    export_queryset=tenant_user_export_queryset,
     search_placeholder="Search name or email",
     toolbar_fields=("role",),
     chips=customer_chips,

@@ -34,6 +34,7 @@ plain byte replace, and the two databases write the same bytes.
 """
 
 import csv
+import dataclasses
 import io
 import logging
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -43,7 +44,17 @@ from datetime import UTC, date, datetime
 
 from asgiref.sync import sync_to_async
 from django.db import connections, transaction
-from django.db.models import Case, CharField, Expression, F, Func, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Expression,
+    F,
+    Func,
+    Model,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Concat, Left, LPad, NullIf, Replace
 from django.db.models.lookups import In
 from django.http import StreamingHttpResponse
@@ -289,6 +300,22 @@ class CsvStreamingResponse(StreamingHttpResponse):
 
 
 @transaction.atomic
+def filter_payload(f) -> dict:
+    """A list's filter object as the audit entry records it: plain JSON values,
+    records as their ids, instants in ISO 8601; no cursor, no page size."""
+    payload = {}
+    for field in dataclasses.fields(f):
+        if field.name in ("after", "limit"):
+            continue
+        value = getattr(f, field.name)
+        if isinstance(value, Model):
+            value = value.pk
+        elif isinstance(value, datetime):
+            value = value.isoformat()
+        payload[field.name] = value
+    return payload
+
+
 def export_log(*, kind: str, actor, filters: dict, rows: int, complete: bool) -> Event:
     """Log one export in the event log: who, with which filters, how many rows,
     and whether the download ran to its end."""

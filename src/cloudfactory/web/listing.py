@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from cloudfactory.errors import NotFound
 from cloudfactory.web.cursor import cursor_encode
+from cloudfactory.web.export import export_response, filter_payload
 
 PAGE_SIZE = 50
 
@@ -59,8 +60,9 @@ class ListPage:
     chips: Callable[[dict], list[Chip]] | None = None
     # filter -> the empty state's sentence ("No companies match “acme”").
     empty_title: Callable | None = None
-    # (filter, actor) -> the streaming CSV response of every matching row.
-    export: Callable | None = None
+    # The CSV export: its columns, and filter -> every matching row, sorted.
+    export_columns: tuple = ()
+    export_queryset: Callable | None = None
     # The detail panel of one row: id -> row or None, and its template.
     get: Callable | None = None
     panel_template: str = ""
@@ -91,6 +93,18 @@ class ListPage:
         view.__name__ = f"{self.namespace}_panel"
         return view
 
+    def export_response(self, f, *, actor) -> HttpResponse:
+        """Every row `f` matches as `<noun>-YYYY-MM-DD.csv`, streamed, and logged
+        as `<noun>.exported` with `actor`, the filters and the row count."""
+        return export_response(
+            self.export_queryset(f),
+            self.export_columns,
+            stem=self.noun,
+            kind=f"{self.noun}.exported",
+            actor=actor,
+            filters=filter_payload(f),
+        )
+
     def export_as_view(self) -> Callable:
         @require_GET
         def view(request: HttpRequest) -> HttpResponse:
@@ -103,7 +117,7 @@ class ListPage:
                     status=400,
                     content_type="text/plain; charset=utf-8",
                 )
-            return self.export(form.to_filter(), actor=request.user)
+            return self.export_response(form.to_filter(), actor=request.user)
 
         view.__name__ = f"{self.namespace}_export"
         return view

@@ -15,7 +15,7 @@ from django.utils import timezone as django_timezone
 
 from cloudfactory.activity.models import Event
 from cloudfactory.customers import export
-from cloudfactory.customers.export import EXPORTED, customer_export_response
+from cloudfactory.customers.lists import CUSTOMER_LIST_PAGE
 from cloudfactory.customers.models import Customer
 from cloudfactory.customers.queries import CustomerFilter, customer_list
 from cloudfactory.search import queries as search_queries
@@ -28,6 +28,8 @@ from tests.factories import (
     OrderFactory,
     TenantUserFactory,
 )
+
+EXPORTED = "customers.exported"
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +46,7 @@ HEADER = [
 
 
 def download(f: CustomerFilter | None = None, actor=None) -> bytes:
-    response = customer_export_response(f or CustomerFilter(), actor=actor)
+    response = CUSTOMER_LIST_PAGE.export_response(f or CustomerFilter(), actor=actor)
     return b"".join(response.streaming_content)
 
 
@@ -223,7 +225,7 @@ def test_short_pieces_are_looked_for_in_the_whole_table(customers, monkeypatch):
 
 
 def test_the_response_is_a_dated_attachment_never_cached():
-    response = customer_export_response(CustomerFilter(), actor=None)
+    response = CUSTOMER_LIST_PAGE.export_response(CustomerFilter(), actor=None)
     today = datetime.now(UTC).date().isoformat()
     assert response.streaming is True
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -235,7 +237,7 @@ def test_the_response_is_a_dated_attachment_never_cached():
 
 
 def test_the_header_goes_out_before_any_query(customers, django_assert_num_queries):
-    chunks = iter(customer_export_response(CustomerFilter(), actor=None))
+    chunks = iter(CUSTOMER_LIST_PAGE.export_response(CustomerFilter(), actor=None))
     with django_assert_num_queries(0):
         first = next(chunks)
     assert first == BOM + ",".join(HEADER).encode() + b"\r\n"
@@ -245,7 +247,7 @@ def test_the_export_is_logged_with_actor_filters_and_rows_once_read(
     customers, admin_staff
 ):
     f = CustomerFilter(q="acm", sort="name")
-    response = customer_export_response(f, actor=admin_staff)
+    response = CUSTOMER_LIST_PAGE.export_response(f, actor=admin_staff)
     assert not Event.objects.filter(kind=EXPORTED).exists()
 
     b"".join(response.streaming_content)
@@ -278,7 +280,7 @@ def one_row_per_chunk(monkeypatch):
 def test_a_download_stopped_midway_is_logged_as_incomplete(
     customers, admin_staff, one_row_per_chunk
 ):
-    response = customer_export_response(CustomerFilter(), actor=admin_staff)
+    response = CUSTOMER_LIST_PAGE.export_response(CustomerFilter(), actor=admin_staff)
     chunks = iter(response.streaming_content)
     next(chunks)  # the header
     first, second = next(chunks), next(chunks)
@@ -293,7 +295,7 @@ def test_a_download_stopped_midway_is_logged_as_incomplete(
 
 
 def test_under_asgi_chunks_are_pulled_one_at_a_time(customers, one_row_per_chunk):
-    response = customer_export_response(CustomerFilter(), actor=None)
+    response = CUSTOMER_LIST_PAGE.export_response(CustomerFilter(), actor=None)
 
     async def read():
         parts = aiter(response)
@@ -310,7 +312,7 @@ def test_under_asgi_chunks_are_pulled_one_at_a_time(customers, one_row_per_chunk
 
 
 def test_under_asgi_a_client_going_away_closes_the_stream(customers, one_row_per_chunk):
-    response = customer_export_response(CustomerFilter(), actor=None)
+    response = CUSTOMER_LIST_PAGE.export_response(CustomerFilter(), actor=None)
 
     async def read_two_then_leave():
         parts = aiter(response)

@@ -9,12 +9,14 @@ from django.utils import timezone as django_timezone
 from cloudfactory.activity.models import Event
 from cloudfactory.customers.models import Customer
 from cloudfactory.search import queries as search_queries
-from cloudfactory.support.export import EXPORTED, ticket_export_response
+from cloudfactory.support.lists import TICKET_LIST_PAGE
 from cloudfactory.support.models import Ticket
 from cloudfactory.support.queries import TicketFilter, ticket_list
 from cloudfactory.support.services import ticket_close, ticket_open
 from cloudfactory.web.export import BOM
 from tests.factories import CustomerFactory, TicketFactory
+
+EXPORTED = "tickets.exported"
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +32,7 @@ HEADER = [
 
 
 def download(f: TicketFilter | None = None, actor=None) -> bytes:
-    response = ticket_export_response(f or TicketFilter(), actor=actor)
+    response = TICKET_LIST_PAGE.export_response(f or TicketFilter(), actor=actor)
     return b"".join(response.streaming_content)
 
 
@@ -180,7 +182,7 @@ def test_short_pieces_are_looked_for_in_the_whole_table(tickets, monkeypatch):
 
 
 def test_the_response_is_a_dated_attachment_never_cached():
-    response = ticket_export_response(TicketFilter(), actor=None)
+    response = TICKET_LIST_PAGE.export_response(TicketFilter(), actor=None)
     today = datetime.now(UTC).date().isoformat()
     assert response.streaming is True
     assert response["Content-Disposition"] == (
@@ -194,7 +196,7 @@ def test_the_export_is_logged_with_actor_filters_and_rows_once_read(
 ):
     named = Customer.objects.only("id", "name").get(pk=acme.pk)
     f = TicketFilter(q="dns", customer=named, status="open", sort="created")
-    response = ticket_export_response(f, actor=admin_staff)
+    response = TICKET_LIST_PAGE.export_response(f, actor=admin_staff)
     assert not Event.objects.filter(kind=EXPORTED).exists()
 
     b"".join(response.streaming_content)

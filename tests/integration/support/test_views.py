@@ -5,10 +5,11 @@ import pytest
 from django.utils import timezone
 
 from cloudfactory.activity.models import Event
-from cloudfactory.support.export import EXPORTED
 from cloudfactory.support.services import ticket_close, ticket_open
 from cloudfactory.web.cursor import cursor_encode
 from tests.factories import CustomerFactory, StaffFactory, TicketFactory
+
+EXPORTED = "tickets.exported"
 
 pytestmark = pytest.mark.django_db
 
