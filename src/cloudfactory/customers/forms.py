@@ -11,6 +11,7 @@ class CustomerFilterForm(ListFilterForm):
     model = Customer
     sorts = SORTS
     default_sort = DEFAULT_SORT
+    filter_class = CustomerFilter
 
     type = forms.ChoiceField(
         required=False,
@@ -28,17 +29,6 @@ class CustomerFilterForm(ListFilterForm):
         },
         widget=SELECT,
     )
-
-    def to_filter(self, limit: int = 50) -> CustomerFilter:
-        data = self.cleaned_data
-        return CustomerFilter(
-            q=data["q"],
-            type=data["type"],
-            status=data["status"],
-            sort=data["sort"],
-            after=data["after"],
-            limit=limit,
-        )
 
 
 class StatusChangeForm(forms.Form):

@@ -6,9 +6,7 @@ from cloudfactory.invoices.queries import DEFAULT_SORT, SORTS, InvoiceFilter
 from cloudfactory.web.forms import (
     SELECT,
     ListFilterForm,
-    check_date_range,
     date_field,
-    day_bounds,
 )
 
 
@@ -19,6 +17,8 @@ class InvoiceFilterForm(ListFilterForm):
     model = Invoice
     sorts = SORTS
     default_sort = DEFAULT_SORT
+    filter_class = InvoiceFilter
+    date_ranges = ("issued",)
 
     customer = CustomerChoiceField()
     status = forms.ChoiceField(
@@ -29,22 +29,3 @@ class InvoiceFilterForm(ListFilterForm):
     )
     issued_from = date_field("Issued from")
     issued_to = date_field("Issued to")
-
-    def clean(self):
-        cleaned = super().clean()
-        check_date_range(self, "issued_from", "issued_to")
-        return cleaned
-
-    def to_filter(self, limit: int = 50) -> InvoiceFilter:
-        data = self.cleaned_data
-        since, before = day_bounds(data["issued_from"], data["issued_to"])
-        return InvoiceFilter(
-            q=data["q"],
-            customer=data["customer"],
-            status=data["status"],
-            issued_since=since,
-            issued_before=before,
-            sort=data["sort"],
-            after=data["after"],
-            limit=limit,
-        )

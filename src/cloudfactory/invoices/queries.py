@@ -11,7 +11,7 @@ from cloudfactory.search.numbers import (
     number_or_customer_count,
     number_or_customer_search,
 )
-from cloudfactory.web.pages import Page, fetch_page
+from cloudfactory.web.pages import Page, fetch_page, filter_by
 
 # URL value -> ordering; every ordering ends with id so the keyset is unique.
 SORTS = {
@@ -37,18 +37,18 @@ class InvoiceFilter:
     limit: int = 50
 
 
+# Filter attribute -> lookup.
+INVOICE_LOOKUPS = {
+    "customer": "customer",
+    "status": "status",
+    "issued_since": "issued_at__gte",
+    "issued_before": "issued_at__lt",
+}
+
+
 def invoice_filtered(f: InvoiceFilter) -> QuerySet[Invoice]:
     """The invoices `f` selects, search aside; no ordering, no preloads."""
-    qs = Invoice.objects.all()
-    if f.customer is not None:
-        qs = qs.filter(customer=f.customer)
-    if f.status:
-        qs = qs.filter(status=f.status)
-    if f.issued_since is not None:
-        qs = qs.filter(issued_at__gte=f.issued_since)
-    if f.issued_before is not None:
-        qs = qs.filter(issued_at__lt=f.issued_before)
-    return qs
+    return filter_by(Invoice.objects.all(), f, INVOICE_LOOKUPS)
 
 
 def invoice_list(f: InvoiceFilter) -> Page:

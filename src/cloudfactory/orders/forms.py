@@ -6,9 +6,7 @@ from cloudfactory.orders.queries import DEFAULT_SORT, SORTS, OrderFilter
 from cloudfactory.web.forms import (
     SELECT,
     ListFilterForm,
-    check_date_range,
     date_field,
-    day_bounds,
 )
 
 
@@ -19,6 +17,8 @@ class OrderFilterForm(ListFilterForm):
     model = Order
     sorts = SORTS
     default_sort = DEFAULT_SORT
+    filter_class = OrderFilter
+    date_ranges = ("placed",)
 
     customer = CustomerChoiceField()
     status = forms.ChoiceField(
@@ -29,22 +29,3 @@ class OrderFilterForm(ListFilterForm):
     )
     placed_from = date_field("Placed from")
     placed_to = date_field("Placed to")
-
-    def clean(self):
-        cleaned = super().clean()
-        check_date_range(self, "placed_from", "placed_to")
-        return cleaned
-
-    def to_filter(self, limit: int = 50) -> OrderFilter:
-        data = self.cleaned_data
-        since, before = day_bounds(data["placed_from"], data["placed_to"])
-        return OrderFilter(
-            q=data["q"],
-            customer=data["customer"],
-            status=data["status"],
-            placed_since=since,
-            placed_before=before,
-            sort=data["sort"],
-            after=data["after"],
-            limit=limit,
-        )

@@ -12,7 +12,7 @@ from cloudfactory.search.numbers import (
     number_or_customer_count,
     number_or_customer_search,
 )
-from cloudfactory.web.pages import Page, fetch_page
+from cloudfactory.web.pages import Page, fetch_page, filter_by
 
 # URL value -> ordering; every ordering ends with id so the keyset is unique.
 SORTS = {
@@ -38,18 +38,18 @@ class OrderFilter:
     limit: int = 50
 
 
+# Filter attribute -> lookup.
+ORDER_LOOKUPS = {
+    "customer": "customer",
+    "status": "status",
+    "placed_since": "placed_at__gte",
+    "placed_before": "placed_at__lt",
+}
+
+
 def order_filtered(f: OrderFilter) -> QuerySet[Order]:
     """The orders `f` selects, search aside; no ordering, no preloads."""
-    qs = Order.objects.all()
-    if f.customer is not None:
-        qs = qs.filter(customer=f.customer)
-    if f.status:
-        qs = qs.filter(status=f.status)
-    if f.placed_since is not None:
-        qs = qs.filter(placed_at__gte=f.placed_since)
-    if f.placed_before is not None:
-        qs = qs.filter(placed_at__lt=f.placed_before)
-    return qs
+    return filter_by(Order.objects.all(), f, ORDER_LOOKUPS)
 
 
 def order_list(f: OrderFilter) -> Page:

@@ -13,6 +13,7 @@ class TicketFilterForm(ListFilterForm):
     model = Ticket
     sorts = SORTS
     default_sort = DEFAULT_SORT
+    filter_class = TicketFilter
 
     customer = CustomerChoiceField()
     status = forms.ChoiceField(
@@ -31,15 +32,3 @@ class TicketFilterForm(ListFilterForm):
         },
         widget=SELECT,
     )
-
-    def to_filter(self, limit: int = 50) -> TicketFilter:
-        data = self.cleaned_data
-        return TicketFilter(
-            q=data["q"],
-            customer=data["customer"],
-            status=data["status"],
-            priority=data["priority"],
-            sort=data["sort"],
-            after=data["after"],
-            limit=limit,
-        )

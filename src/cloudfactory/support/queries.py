@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import QuerySet
 
 from cloudfactory.customers.models import Customer
 from cloudfactory.customers.queries import platform_totals
 from cloudfactory.search.queries import search_count, search_page
 from cloudfactory.support.models import Ticket
-from cloudfactory.web.pages import COUNT_CAP, Page, count_capped, fetch_page
+from cloudfactory.web.pages import COUNT_CAP, Page, count_capped, fetch_page, filter_by
 
 SEARCH_FIELDS = ("number", "subject")  # folded into search_text by the services
 # URL value -> ordering; every ordering ends with id so the keyset is unique.
@@ -33,24 +33,14 @@ class TicketFilter:
     limit: int = 50
 
 
+# Filter attribute -> lookup.
+TICKET_LOOKUPS = {"customer": "customer", "status": "status", "priority": "priority"}
+
+
 def tickets_matching(f: TicketFilter) -> QuerySet[Ticket]:
     """The tickets `f`'s filters select, search aside, unordered. No query yet:
     the list, its count and the export narrow and sort it further."""
-    qs = Ticket.objects.all()
-    if f.customer is not None:
-        qs = qs.filter(customer=f.customer)
-    if f.status:
-        qs = qs.filter(status=f.status)
-    if f.priority:
-        qs = qs.filter(priority=f.priority)
-    return qs
-
-
-def _search(qs, q, ordering, limit):
-    # The search reads one table; the customers follow in one more query.
-    found = search_page(qs.select_related(None), q, ordering, limit)
-    prefetch_related_objects(found.rows, "customer")
-    return found
+    return filter_by(Ticket.objects.all(), f, TICKET_LOOKUPS)
 
 
 def ticket_list(f: TicketFilter) -> Page:
@@ -62,7 +52,7 @@ def ticket_list(f: TicketFilter) -> Page:
         after=f.after,
         limit=f.limit,
         q=f.q,
-        search=_search,
+        search=search_page,
     )
 
 

@@ -10,6 +10,7 @@ class TenantUserFilterForm(ListFilterForm):
     model = TenantUser
     sorts = SORTS
     default_sort = DEFAULT_SORT
+    filter_class = TenantUserFilter
 
     customer = CustomerChoiceField()
     role = forms.ChoiceField(
@@ -18,14 +19,3 @@ class TenantUserFilterForm(ListFilterForm):
         error_messages={"invalid_choice": "Choose a role from the list."},
         widget=SELECT,
     )
-
-    def to_filter(self, limit: int = 50) -> TenantUserFilter:
-        data = self.cleaned_data
-        return TenantUserFilter(
-            q=data["q"],
-            customer=data["customer"],
-            role=data["role"],
-            sort=data["sort"],
-            after=data["after"],
-            limit=limit,
-        )

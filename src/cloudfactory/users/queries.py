@@ -2,13 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.db.models import prefetch_related_objects
-
 from cloudfactory.customers.models import Customer
 from cloudfactory.customers.queries import platform_totals
 from cloudfactory.search.queries import search_count, search_page
 from cloudfactory.users.models import TenantUser
-from cloudfactory.web.pages import Page, count_capped, fetch_page
+from cloudfactory.web.pages import Page, count_capped, fetch_page, filter_by
 
 SEARCH_FIELDS = ("name", "email")  # folded into search_text by the services
 SORTS = {
@@ -30,32 +28,24 @@ class TenantUserFilter:
     limit: int = 50
 
 
+# Filter attribute -> lookup.
+USER_LOOKUPS = {"customer": "customer", "role": "role"}
+
+
 def _filtered(f: TenantUserFilter):
-    qs = TenantUser.objects.select_related("customer")
-    if f.customer is not None:
-        qs = qs.filter(customer=f.customer)
-    if f.role:
-        qs = qs.filter(role=f.role)
-    return qs
-
-
-def _search(qs, q, ordering, limit):
-    # The search reads one table; the customers follow in one more query.
-    found = search_page(qs.select_related(None), q, ordering, limit)
-    prefetch_related_objects(found.rows, "customer")
-    return found
+    return filter_by(TenantUser.objects.all(), f, USER_LOOKUPS)
 
 
 def tenant_user_list(f: TenantUserFilter) -> Page:
     """One page of users with their customers, in `f.sort` order. One query
     without search, three at most with it."""
     return fetch_page(
-        _filtered(f),
+        _filtered(f).select_related("customer"),
         ordering=SORTS[f.sort],
         after=f.after,
         limit=f.limit,
         q=f.q,
-        search=_search,
+        search=search_page,
     )
 
 
@@ -63,7 +53,7 @@ def tenant_user_count(f: TenantUserFilter) -> tuple[int, bool]:
     """How many users match, and whether exact: the customer's own counter when
     only the customer is filtered, so the list agrees with its badge."""
     if f.q.strip():
-        return search_count(_filtered(f).select_related(None), f.q, cap=10_000)
+        return search_count(_filtered(f), f.q, cap=10_000)
     if not f.role:
         if f.customer is not None:
             return Customer.objects.get(pk=f.customer.pk).users_count, True

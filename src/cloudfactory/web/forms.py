@@ -1,5 +1,6 @@
 """The part of every list's filter form that the list engine itself reads."""
 
+import dataclasses
 from datetime import date, datetime, time, timedelta
 
 from django import forms
@@ -14,12 +15,17 @@ SELECT = forms.Select(attrs={"class": "input select"})
 class ListFilterForm(forms.Form):
     """q, sort, cursor and selected; subclasses add their filters and `to_filter`.
 
-    Subclasses set `model`, `sorts` (URL value -> ordering) and `default_sort`.
+    Subclasses set `model`, `sorts` (URL value -> ordering), `default_sort`, the
+    `filter_class` their fields fill, and `date_ranges`: for a prefix "placed",
+    the fields placed_from and placed_to become the filter's placed_since and
+    placed_before instants (whole days in the staff member's time zone).
     """
 
     model: type[models.Model]
     sorts: dict[str, tuple[str, str]]
     default_sort: str
+    filter_class: type
+    date_ranges: tuple[str, ...] = ()
 
     q = forms.CharField(required=False, max_length=200, strip=True)
     sort = forms.ChoiceField(required=False)
@@ -53,7 +59,21 @@ class ListFilterForm(forms.Form):
                 cleaned["after"] = self._cursor(token, self.sorts[cleaned["sort"]])
             except BadCursor as exc:
                 self.add_error("cursor", str(exc))
+        for prefix in self.date_ranges:
+            check_date_range(self, f"{prefix}_from", f"{prefix}_to")
         return cleaned
+
+    def to_filter(self, limit: int = 50):
+        """The query's filter object from the valid form."""
+        data = dict(self.cleaned_data)
+        for prefix in self.date_ranges:
+            first, last = data.pop(f"{prefix}_from"), data.pop(f"{prefix}_to")
+            data[f"{prefix}_since"], data[f"{prefix}_before"] = day_bounds(first, last)
+        names = {field.name for field in dataclasses.fields(self.filter_class)}
+        return self.filter_class(
+            **{name: value for name, value in data.items() if name in names},
+            limit=limit,
+        )
 
     def _cursor(self, token: str, ordering: tuple[str, str]) -> tuple:
         value, pk = cursor_decode(token)

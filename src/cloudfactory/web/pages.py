@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 
 from cloudfactory.web.keyset import keyset_after
 
@@ -35,11 +35,24 @@ def fetch_page(
     if after is not None:
         qs = keyset_after(qs, ordering, after)
     if q.strip() and search is not None:
-        found = search(qs, q, ordering, limit + 1)
+        # A search reads the list's own table; related rows follow in one query.
+        related = list(qs.query.select_related or {})
+        found = search(qs.select_related(None), q, ordering, limit + 1)
         rows, exhaustive = list(found.rows), found.exhaustive
+        prefetch_related_objects(rows, *related)
     else:
         rows, exhaustive = list(qs.order_by(*ordering)[: limit + 1]), True
     return Page(rows[:limit], has_more=len(rows) > limit, exhaustive=exhaustive)
+
+
+def filter_by(qs: QuerySet, f, lookups: dict[str, str]) -> QuerySet:
+    """`qs` narrowed by each attribute of the filter `f` that is set, through its
+    lookup: {"status": "status", "placed_since": "placed_at__gte"}."""
+    for attribute, lookup in lookups.items():
+        value = getattr(f, attribute)
+        if value is not None and value != "":
+            qs = qs.filter(**{lookup: value})
+    return qs
 
 
 def count_capped(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
