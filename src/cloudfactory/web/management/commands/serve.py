@@ -25,4 +25,6 @@ class Command(BaseCommand):
             workers=workers,
             log_level="info",
             access_log=False,
+            # Django has no startup or shutdown hooks for the ASGI lifespan.
+            lifespan="off",
         )
