@@ -54,6 +54,25 @@ class Customer(models.Model):
             ),
             models.Index(fields=["name", "id"], name="customer_name"),
             models.Index(fields=["users_count", "id"], name="customer_users"),
+            # Filter + sort pairs (migration 0003, measured in docs/benchmarks.md):
+            # users and type are correlated, so "individuals by most users" would
+            # otherwise walk past the companies first.
+            models.Index(
+                fields=["type", "users_count", "id"], name="customer_type_users"
+            ),
+            models.Index(fields=["type", "name", "id"], name="customer_type_name"),
+            models.Index(
+                fields=["status", "users_count", "id"], name="customer_status_users"
+            ),
+            models.Index(fields=["status", "name", "id"], name="customer_status_name"),
+            models.Index(
+                fields=["type", "status", "created_at", "id"],
+                name="customer_type_status_created",
+            ),
+            models.Index(
+                fields=["type", "status", "users_count", "id"],
+                name="customer_type_status_users",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

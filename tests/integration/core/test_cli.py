@@ -87,3 +87,7 @@ def test_an_unknown_role_fails_with_a_non_zero_exit():
     )
     assert result.returncode != 0
     assert "invalid choice: 'god'" in result.stderr
+
+
+def test_the_migrations_match_the_models():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
