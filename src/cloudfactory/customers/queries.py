@@ -3,11 +3,13 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 
 from cloudfactory.activity.models import Event
 from cloudfactory.customers.models import Customer, PlatformTotals
 from cloudfactory.search.queries import search_count, search_page
+from cloudfactory.web.keyset import keyset_cursor
+from cloudfactory.web.pages import Page, fetch_page, filter_by
 
 SEARCH_FIELDS = ("name", "email", "company_name")  # folded into search_text
 
@@ -35,55 +37,32 @@ class CustomerFilter:
     limit: int = 50
 
 
-@dataclass(frozen=True)
-class CustomerPage:
-    rows: list[Customer]
-    has_more: bool
-    exhaustive: bool = True
+# Filter attribute -> lookup.
+CUSTOMER_LOOKUPS = {"type": "type", "status": "status"}
 
 
 def _filtered(f: CustomerFilter) -> QuerySet[Customer]:
-    qs = Customer.objects.all()
-    if f.type:
-        qs = qs.filter(type=f.type)
-    if f.status:
-        qs = qs.filter(status=f.status)
-    return qs
+    return filter_by(Customer.objects.all(), f, CUSTOMER_LOOKUPS)
 
 
-def _after(qs: QuerySet, ordering: tuple[str, str], after) -> QuerySet:
-    """Rows after the cursor in `ordering`: a seek, never an OFFSET."""
-    value, pk = after
-    field = ordering[0].lstrip("-")
-    op = "lt" if ordering[0].startswith("-") else "gt"
-    return qs.filter(
-        Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"id__{op}": pk})
-    )
-
-
-def customer_list(f: CustomerFilter) -> CustomerPage:
+def customer_list(f: CustomerFilter) -> Page:
     """One page of customers in `f.sort` order: up to f.limit rows after `f.after`.
 
-    One query without search; two at most with it (see search.queries).
+    One query without search; three at most with it (see search.queries).
     """
-    ordering = SORTS[f.sort]
-    qs = _filtered(f)
-    if f.after is not None:
-        qs = _after(qs, ordering, f.after)
-    if f.q.strip():
-        found = search_page(qs, f.q, ordering, f.limit + 1)
-        rows, exhaustive = found.rows, found.exhaustive
-    else:
-        rows, exhaustive = list(qs.order_by(*ordering)[: f.limit + 1]), True
-    return CustomerPage(
-        rows[: f.limit], has_more=len(rows) > f.limit, exhaustive=exhaustive
+    return fetch_page(
+        _filtered(f),
+        ordering=SORTS[f.sort],
+        after=f.after,
+        limit=f.limit,
+        q=f.q,
+        search=search_page,
     )
 
 
 def cursor_of(customer: Customer, sort: str):
     """The keyset cursor that continues after `customer` in `sort` order."""
-    field = SORTS[sort][0].lstrip("-")
-    return getattr(customer, field), customer.pk
+    return keyset_cursor(customer, SORTS[sort])
 
 
 def customer_count(f: CustomerFilter) -> tuple[int, bool]:

@@ -60,6 +60,8 @@ CAP_MARGIN = 1.5
 # email is the commonest ('andrea.wade@gmail.com' 13-35 ms in the index,
 # 'andrea.wade@' 3 ms, same rows). The whole piece is checked on the rows.
 INDEXED_CHARS = 12
+# The column a lookup adds to each row: how many rows it found in all.
+TOTAL = "search_total"
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,9 @@ class SearchPage:
     rows: list
     # False when only a bounded part of the table was searched (short pieces).
     exhaustive: bool = True
+    # Every row holding the piece, when the lookup saw them all: the count the
+    # list would otherwise query again.
+    total: int | None = None
 
 
 @dataclass(frozen=True)
@@ -237,7 +242,8 @@ def _indexed_search(qs, piece, ordering, limit, est) -> list:
         # MATERIALIZED keeps the planner from walking the sort index instead.
         found, params = _holders_sql(qs, piece, est)
         sql = (
-            f"WITH f AS MATERIALIZED ({found}) SELECT * FROM f "
+            f"WITH f AS MATERIALIZED ({found}) "
+            f"SELECT *, COUNT(*) OVER () AS {TOTAL} FROM f "
             f"ORDER BY {order} LIMIT {int(limit)}"
         )
         return list(qs.model.objects.raw(sql, list(params)))
@@ -247,7 +253,8 @@ def _indexed_search(qs, piece, ordering, limit, est) -> list:
     # is then one lookup by rowid.
     sql = (
         f"WITH m AS ({matches}) "
-        f"SELECT f.* FROM m CROSS JOIN ({filtered}) f ON f.id = m.id "
+        f"SELECT f.*, COUNT(*) OVER () AS {TOTAL} "
+        f"FROM m CROSS JOIN ({filtered}) f ON f.id = m.id "
         f"ORDER BY {order} LIMIT {int(limit)}"
     )
     return list(qs.model.objects.raw(sql, [*match_params, *filtered_params]))
@@ -257,7 +264,8 @@ def search_page(
     qs: QuerySet, q: str, ordering: tuple[str, ...], limit: int
 ) -> SearchPage:
     """Rows of `qs` whose search_text contains folded `q`, in `ordering`, at most
-    `limit` of them. Three queries at most: the estimate, a walk, a lookup."""
+    `limit` of them. Three queries at most: the estimate, a walk, a lookup; a
+    lookup also tells how many rows hold the piece (`total`)."""
     if limit < 1:
         return SearchPage([])
     piece = fold(q)
@@ -274,7 +282,8 @@ def search_page(
         rows = _window_search(qs, piece, ordering, limit, window)
         if len(rows) >= limit:
             return SearchPage(rows)
-    return SearchPage(_indexed_search(qs, piece, ordering, limit, est))
+    rows = _indexed_search(qs, piece, ordering, limit, est)
+    return SearchPage(rows, total=getattr(rows[0], TOTAL) if rows else 0)
 
 
 def _matches_sql(model, piece: str) -> tuple[str, list]:

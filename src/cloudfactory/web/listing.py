@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from cloudfactory.errors import NotFound
 from cloudfactory.web.cursor import cursor_encode
 from cloudfactory.web.export import export_response, filter_payload
+from cloudfactory.web.pages import COUNT_CAP
 
 PAGE_SIZE = 50
 
@@ -160,7 +161,7 @@ class ListPage:
         }
         if f.after is not None and partial:
             return self._render(request, "web/_rows.html", context)
-        context["count"], context["count_exact"] = self.count(f)
+        context["count"], context["count_exact"] = self._count(f, page)
         if partial:
             return self._render(request, "web/_results.html", context)
         context.update(self._page_context(request, f, form))
@@ -174,6 +175,12 @@ class ListPage:
         if selected and self.get is not None:
             context["selected_row"] = self.get(selected)
         return context
+
+    def _count(self, f, page) -> tuple[int, bool]:
+        """The page's own total when its search saw every match, else the count."""
+        if getattr(page, "total", None) is not None:
+            return min(page.total, COUNT_CAP), page.total <= COUNT_CAP
+        return self.count(f)
 
     def _render(self, request, template, context, status=200) -> HttpResponse:
         response = render(request, template, context, status=status)

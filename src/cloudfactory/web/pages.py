@@ -16,6 +16,9 @@ class Page:
     has_more: bool
     # False when a search only looked through a bounded part of the table.
     exhaustive: bool = True
+    # How many rows match in all, when finding the page told (a search lookup
+    # from the top of the list); None: the list counts them itself.
+    total: int | None = None
 
 
 def fetch_page(
@@ -34,15 +37,20 @@ def fetch_page(
     """
     if after is not None:
         qs = keyset_after(qs, ordering, after)
+    total = None
     if q.strip() and search is not None:
         # A search reads the list's own table; related rows follow in one query.
         related = list(qs.query.select_related or {})
         found = search(qs.select_related(None), q, ordering, limit + 1)
         rows, exhaustive = list(found.rows), found.exhaustive
         prefetch_related_objects(rows, *related)
+        if after is None:
+            total = getattr(found, "total", None)
     else:
         rows, exhaustive = list(qs.order_by(*ordering)[: limit + 1]), True
-    return Page(rows[:limit], has_more=len(rows) > limit, exhaustive=exhaustive)
+    return Page(
+        rows[:limit], has_more=len(rows) > limit, exhaustive=exhaustive, total=total
+    )
 
 
 def filter_by(qs: QuerySet, f, lookups: dict[str, str]) -> QuerySet:

@@ -123,3 +123,11 @@ def test_keyset_pages_of_a_search(customers):
         )
     )
     assert first.rows[0].name < second.rows[0].name
+
+
+def test_a_lookup_search_tells_its_total_so_the_list_need_not_count(customers):
+    assert customer_list(CustomerFilter(q="acme")).total == 2
+    first = customer_list(CustomerFilter(q="acme", limit=1))
+    assert (len(first.rows), first.total) == (1, 2)
+    after = cursor_of(first.rows[0], "-created")
+    assert customer_list(CustomerFilter(q="acme", limit=1, after=after)).total is None
