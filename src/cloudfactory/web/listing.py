@@ -49,7 +49,7 @@ class ListPage:
     cursor_of: Callable  # (row, sort) -> (value, id)
     columns: tuple[Column, ...]
     template: str  # the full page
-    row_template: str  # one <tr>
+    row_template: str  # the cells of one row (web/_row.html wraps them)
     default_sort: str = "-created"
     export_permission: str | None = None
     # (request, filter or None, form) -> extra context of the full page.
