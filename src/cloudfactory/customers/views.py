@@ -44,7 +44,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def history(request: HttpRequest, pk: int) -> HttpResponse:
     before = request.GET.get("before", "")
     if not before.isdigit():
-        return HttpResponse("Give the id to continue before.", status=400)
+        return HttpResponse(
+            "This history link is damaged; reopen the customer.", status=400
+        )
     entries = queries.customer_history(pk, before=int(before), limit=HISTORY_PAGE)
     more = entries[HISTORY_PAGE - 1].pk if len(entries) > HISTORY_PAGE else None
     context = {
@@ -68,7 +70,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except NotFound:
-            raise
+            raise  # a missing customer is a 404, not a sentence in the form
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:

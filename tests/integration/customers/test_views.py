@@ -184,3 +184,23 @@ def test_the_list_takes_a_bounded_number_of_queries(
         CustomerFactory(name=f"Customer {n}")
     with django_assert_max_num_queries(10):
         admin_client.get(LIST, {"q": "custom"})
+
+
+def test_older_history_comes_page_by_page(admin_client, admin_staff):
+    from cloudfactory.customers.services import customer_change_status
+
+    customer = CustomerFactory(name="Acme Corp")
+    for n in range(25):
+        status = "suspended" if n % 2 == 0 else "active"
+        customer_change_status(
+            customer_id=customer.pk, status=status, actor=admin_staff, reason=f"r{n}"
+        )
+    panel = admin_client.get(f"/customers/{customer.pk}/panel").content.decode()
+    assert panel.count('class="activity-item"') == 20
+    before = panel.split("?before=")[1].split('"')[0]
+    older = admin_client.get(f"/customers/{customer.pk}/history", {"before": before})
+    html = older.content.decode()
+    assert html.count('class="activity-item"') == 6  # 5 changes and the creation
+    assert "Customer created" in html and "Show older history" not in html
+    bad = admin_client.get(f"/customers/{customer.pk}/history", {"before": "x"})
+    assert bad.status_code == 400
