@@ -1,6 +1,7 @@
 """The one set of filters that formats numbers, money and times everywhere."""
 
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from django import template
 from django.utils import timezone
@@ -71,9 +72,16 @@ def get_item(mapping, key):
 def highlight(value, q) -> str:
     """Escape `value` and wrap the first match of folded `q` in <mark>."""
     text = "" if value is None else str(value)
-    piece = fold(q or "")
+    piece = _folded_query(q or "")
     if not piece:
         return escape(text)
+    if text.isascii():
+        # Folding plain ASCII only lowers it: positions stay where they are.
+        begin = text.lower().find(piece)
+        end = begin + len(piece)
+        if begin < 0:
+            return escape(text)
+        return _marked(text, begin, end)
     # Fold character by character, remembering where each folded char came from.
     folded, origin = [], []
     for index, char in enumerate(text):
@@ -84,6 +92,16 @@ def highlight(value, q) -> str:
     if start < 0:
         return escape(text)
     begin, end = origin[start], origin[start + len(piece) - 1] + 1
+    return _marked(text, begin, end)
+
+
+@lru_cache(maxsize=256)
+def _folded_query(q: str) -> str:
+    # The same query highlights every cell of a page: fold it once.
+    return fold(q)
+
+
+def _marked(text: str, begin: int, end: int) -> str:
     return mark_safe(  # noqa: S308 - every part is escaped
         f"{escape(text[:begin])}<mark>{escape(text[begin:end])}</mark>{escape(text[end:])}"
     )
