@@ -23,6 +23,10 @@ bench/results/<database>-<date>.md and to standard output.
 The databases (already loaded with `cloudfactory demo`) are given by
 BENCH_POSTGRES_URL (default the 1M-customer cf_bench_1m on 127.0.0.1) and
 BENCH_SQLITE_URL (default var/bench-100k.sqlite3, 100,000 customers).
+
+With `--pages records` it times instead the list partials of the Users, Orders,
+Invoices and Support pages (records.py): no filter, the largest and a typical
+customer, each page's own searches and filters.
 """
 
 import argparse
@@ -46,6 +50,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 from dbtime import DbTime, capture, db_time
+from records import record_scenarios
 from webclient import Client
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,6 +100,7 @@ class Scenario:
     label: str
     params: dict = field(default_factory=dict)
     page2: bool = False  # follow the first page's "Load more" link
+    path: str = "/customers/"  # the list page's URL
 
 
 @dataclass
@@ -247,7 +253,7 @@ def list_params(client: Client, s: Scenario) -> dict:
     Load more link (its cursor), as htmx follows it."""
     if not s.page2:
         return s.params
-    first = client.get(f"/customers/?{urlencode(s.params)}", HTMX)
+    first = client.get(f"{s.path}?{urlencode(s.params)}", HTMX)
     link = html.unescape(NEXT_LINK.search(first.text).group(1))
     return dict(parse_qsl(link[1:]))
 
@@ -259,11 +265,13 @@ def result_text(body: str, params: dict) -> str:
     if not match:
         return "?"
     text = re.sub(r"<[^>]+>", "", match.group(1))
-    text = re.sub(r"\s+", " ", text).replace(" customers", "")
-    return text.replace(
+    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r" (customers|users|orders|invoices|tickets)\b", "", text)
+    text = text.replace(
         "· among the newest; type three or more characters to search them all",
         "(newest)",
     )
+    return re.sub(r" · .*", " (partial)", text)
 
 
 def time_requests(client, path, headers, repeat, warmup) -> tuple[list[float], str]:
@@ -279,20 +287,38 @@ def time_requests(client, path, headers, repeat, warmup) -> tuple[list[float], s
     return times, body
 
 
-def list_db_time(params: dict, repeat: int) -> DbTime:
-    """What the list partial runs, as listing.ListPage.respond runs it."""
+def LIST_PAGES() -> dict:  # noqa: N802
     from cloudfactory.customers.lists import CUSTOMER_LIST_PAGE
+    from cloudfactory.invoices.lists import INVOICE_LIST_PAGE
+    from cloudfactory.orders.lists import ORDER_LIST_PAGE
+    from cloudfactory.support.lists import TICKET_LIST_PAGE
+    from cloudfactory.users.lists import USER_LIST_PAGE
+
+    return {
+        "/customers/": CUSTOMER_LIST_PAGE,
+        "/users": USER_LIST_PAGE,
+        "/orders": ORDER_LIST_PAGE,
+        "/invoices": INVOICE_LIST_PAGE,
+        "/support": TICKET_LIST_PAGE,
+    }
+
+
+def list_db_time(params: dict, repeat: int, path: str = "/customers/") -> DbTime:
+    """What the list partial runs, as listing.ListPage.respond runs it."""
     from cloudfactory.web.listing import PAGE_SIZE
 
-    form = CUSTOMER_LIST_PAGE.filter_form(params)
+    page = LIST_PAGES()[path]
+    form = page.filter_form(params)
     if not form.is_valid():
         raise RuntimeError(f"Bad list parameters {params}: {form.errors}")
     f = form.to_filter(limit=PAGE_SIZE)
 
     def work():
-        CUSTOMER_LIST_PAGE.query(f)
-        if f.after is None:
-            CUSTOMER_LIST_PAGE.count(f)
+        rows = page.query(f)
+        if f.after is None and path == "/customers/":
+            page.count(f)  # as measured so far for the Customers page
+        elif f.after is None:
+            page._count(f, rows)  # the count the view runs, if any
 
     return db_time(capture(work), repeat)
 
@@ -301,9 +327,9 @@ def bench_lists(client, cases, repeat, warmup, db_repeat, plans) -> list[Outcome
     outcomes = []
     for s in cases:
         params = list_params(client, s)
-        path = f"/customers/?{urlencode(params)}"
+        path = f"{s.path}?{urlencode(params)}"
         times, body = time_requests(client, path, HTMX, repeat, warmup)
-        db = list_db_time(params, db_repeat)
+        db = list_db_time(params, db_repeat, s.path)
         outcome = Outcome(s, times, result_text(body, params), db)
         outcomes.append(outcome)
         plans.append((f"{s.group}: {s.label}", db))
@@ -513,8 +539,6 @@ def lists_table(outcomes: list[Outcome]) -> list[str]:
 
 def report(name, args, outcomes, panel, cards, exports, export_db) -> str:
     today = datetime.now(UTC).date().isoformat()
-    rows = exports[0].rows
-    target = EXPORT_ROWS_PER_S[name]
     misses = [o for o in outcomes if o.p95 >= PARTIAL_MS]
     lines = [
         f"### {name} — {today}",
@@ -522,7 +546,8 @@ def report(name, args, outcomes, panel, cards, exports, export_db) -> str:
         f"- Database: {database_line(name)}",
         *machine(),
         f"- Command: `.venv/bin/python bench/run.py --database {name}"
-        f"{' --quick' if args.quick else ''}`",
+        f"{' --quick' if args.quick else ''}"
+        f"{' --pages records' if args.pages == 'records' else ''}`",
         f"- Each list request: {args.warmup} warm-up + {args.repeat} timed; "
         "times are wall time per request on the client over loopback "
         "(keep-alive HTTP/1.1, signed-in staff, `HX-Request: true`).",
@@ -535,6 +560,8 @@ def report(name, args, outcomes, panel, cards, exports, export_db) -> str:
         summary(outcomes, misses),
     ]
     lines += lists_table(outcomes)
+    if panel is None:  # --pages records: the list partials only
+        return "\n".join([*lines, ""])
     lines += [
         "",
         "#### Detail panel and summary cards",
@@ -547,6 +574,7 @@ def report(name, args, outcomes, panel, cards, exports, export_db) -> str:
             f"| `{o.scenario.label}` | {o.p50:.1f} | {o.p95:.1f} | {o.db.ms:.2f} "
             f"| {o.db.statements} | < {goal} ms: {verdict(o.p95, goal)} |"
         )
+    rows, target = exports[0].rows, EXPORT_ROWS_PER_S[name]
     best = max(exports, key=lambda e: e.rate)
     lines += [
         "",
@@ -608,8 +636,10 @@ def run_one(name: str, args) -> int:
     call_command(
         "createadmin", email=STAFF_EMAIL, password=password, stdout=io.StringIO()
     )
-    email = pick_email()
-    cases = scenarios(email, args.quick)
+    if args.pages == "records":
+        cases = record_scenarios(Scenario)
+    else:
+        cases = scenarios(pick_email(), args.quick)
     if args.only:
         cases = [s for s in cases if re.search(args.only, f"{s.group} {s.label}")]
     plans: list = []
@@ -620,6 +650,10 @@ def run_one(name: str, args) -> int:
         outcomes = bench_lists(
             client, cases, args.repeat, args.warmup, args.db_repeat, plans
         )
+        if args.pages == "records":
+            client.close()
+            text = report(name, args, outcomes, *[None] * 4)
+            return finish(name, args, text, plans, var_dir)
         panel = bench_panel(client, args.repeat, args.db_repeat, plans)
         print(
             f"  panel p50 {panel.p50:.1f} p95 {panel.p95:.1f} db {panel.db.ms:.2f} ms",
@@ -643,9 +677,14 @@ def run_one(name: str, args) -> int:
         client.close()
     export_db, _ = export_db_time(plans)
     text = report(name, args, outcomes, panel, cards, exports, export_db)
+    return finish(name, args, text, plans, var_dir)
+
+
+def finish(name, args, text, plans=(), var_dir=None) -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     tag = f"-{args.tag}" if args.tag else ""
-    stem = f"{name}{tag}-{datetime.now(UTC).date().isoformat()}"
+    pages = "-records" if args.pages == "records" else ""
+    stem = f"{name}{pages}{tag}-{datetime.now(UTC).date().isoformat()}"
     (RESULTS / f"{stem}.md").write_text(text)
     if args.plans:
         write_plans(RESULTS / f"{stem}-plans.txt", plans)
@@ -653,7 +692,8 @@ def run_one(name: str, args) -> int:
     print(text)
     print(f"(written to {RESULTS / (stem + '.md')})")
     # Kept when the run fails: the server's log is in it.
-    shutil.rmtree(var_dir, ignore_errors=True)
+    if var_dir:
+        shutil.rmtree(var_dir, ignore_errors=True)
     return 0
 
 
@@ -670,6 +710,12 @@ def main() -> int:
     )
     parser.add_argument("--plans", action="store_true", help="also write every EXPLAIN")
     parser.add_argument("--tag", help="added to the results file's name")
+    parser.add_argument(
+        "--pages",
+        choices=("customers", "records"),
+        default="customers",
+        help="records: the Users, Orders, Invoices and Support lists instead",
+    )
     args = parser.parse_args()
     args.repeat = 5 if args.quick else 20
     args.warmup = 1 if args.quick else 2
@@ -683,6 +729,8 @@ def main() -> int:
         *(["--only", args.only] if args.only else []),
         *(["--plans"] if args.plans else []),
         *(["--tag", args.tag] if args.tag else []),
+        "--pages",
+        args.pages,
     ]
     worst = 0
     for name in ("postgres", "sqlite"):
