@@ -179,7 +179,9 @@ class ListPage:
     def _count(self, f, page) -> tuple[int, bool]:
         """The page's own total when its search saw every match, else the count."""
         if getattr(page, "total", None) is not None:
-            return min(page.total, COUNT_CAP), page.total <= COUNT_CAP
+            return min(
+                page.total, COUNT_CAP
+            ), page.total <= COUNT_CAP and page.exhaustive
         return self.count(f)
 
     def _render(self, request, template, context, status=200) -> HttpResponse:
