@@ -4,7 +4,6 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from django.utils import timezone as django_timezone
 
 from cloudfactory.activity.models import Event
 from cloudfactory.customers.models import Customer
@@ -12,9 +11,9 @@ from cloudfactory.search import queries as search_queries
 from cloudfactory.support.lists import TICKET_LIST_PAGE
 from cloudfactory.support.models import Ticket
 from cloudfactory.support.queries import TicketFilter, ticket_list
-from cloudfactory.support.services import ticket_close, ticket_open
+from cloudfactory.support.services import ticket_open
 from cloudfactory.web.export import BOM
-from tests.factories import CustomerFactory, TicketFactory
+from tests.factories import TicketFactory
 
 EXPORTED = "tickets.exported"
 
@@ -48,36 +47,6 @@ def exported_numbers(f: TicketFilter) -> list[str]:
 
 def listed_numbers(f: TicketFilter) -> list[str]:
     return [t.number for t in ticket_list(replace(f, limit=1_000)).rows]
-
-
-@pytest.fixture
-def acme():
-    return CustomerFactory(name="Acme Corp")
-
-
-@pytest.fixture
-def tickets(acme):
-    muller = CustomerFactory(name="Müller GmbH")
-    now = django_timezone.now()
-    rows = [
-        (acme, "Cannot export invoices", "urgent"),
-        (muller, "Résumé of our support plan", "low"),
-        (acme, "VAT number is wrong", "normal"),
-        (muller, "Backups usage is high", "high"),
-        (acme, "Please raise our DNS quota", "normal"),
-        (muller, "Error 502 when calling DNS", "urgent"),
-    ]
-    made = [
-        ticket_open(
-            customer_id=customer.pk,
-            subject=subject,
-            priority=priority,
-            created_at=now - timedelta(days=n + 1),
-        )
-        for n, (customer, subject, priority) in enumerate(rows)
-    ]
-    ticket_close(ticket_id=made[3].pk)
-    return made
 
 
 def test_the_file_has_a_bom_the_header_and_crlf_row_ends(tickets):

@@ -38,39 +38,10 @@ def set_status(ticket: Ticket, status: str) -> None:
 
 
 @pytest.fixture
-def acme():
-    return CustomerFactory(name="Acme Corp")
-
-
-@pytest.fixture
-def muller():
-    return CustomerFactory(name="Müller GmbH")
-
-
-@pytest.fixture
-def tickets(acme, muller):
-    """Six tickets a day apart, newest first, over two customers."""
-    now = timezone.now()
-    rows = [
-        (acme, "Cannot export invoices", "urgent"),
-        (muller, "Résumé of our support plan", "low"),
-        (acme, "VAT number is wrong", "normal"),
-        (muller, "Backups usage is high", "high"),
-        (acme, "Please raise our DNS quota", "normal"),
-        (muller, "Error 502 when calling DNS", "urgent"),
-    ]
-    made = [
-        ticket_open(
-            customer_id=customer.pk,
-            subject=subject,
-            priority=priority,
-            created_at=now - timedelta(days=n + 1),
-        )
-        for n, (customer, subject, priority) in enumerate(rows)
-    ]
-    set_status(made[1], "pending")
-    ticket_close(ticket_id=made[3].pk)  # updated now: the most recently updated
-    return made
+def tickets(tickets):
+    """The shared six, the second one pending."""
+    set_status(tickets[1], "pending")
+    return tickets
 
 
 def test_newest_first_by_default(tickets):

@@ -26,11 +26,6 @@ def viewer_client(client, viewer_staff):
 
 
 @pytest.fixture
-def acme():
-    return CustomerFactory(name="Acme Corp")
-
-
-@pytest.fixture
 def tickets(acme):
     other = CustomerFactory(name="Müller GmbH")
     now = timezone.now()
