@@ -26,10 +26,3 @@ def viewer_staff(db):
 def admin_client(client, admin_staff):
     client.force_login(admin_staff)
     return client
-
-
-@pytest.fixture
-def on_postgresql() -> bool:
-    from django.db import connection
-
-    return connection.vendor == "postgresql"
