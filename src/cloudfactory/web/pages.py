@@ -16,8 +16,9 @@ class Page:
     has_more: bool
     # False when a search only looked through a bounded part of the table.
     exhaustive: bool = True
-    # How many rows match in all, when finding the page told (a search lookup
-    # from the top of the list); None: the list counts them itself.
+    # How many rows match in all (COUNT_CAP + 1: more than the cap), when
+    # finding the page told (a search from the top of the list); None: the
+    # list counts them itself.
     total: int | None = None
 
 
@@ -32,8 +33,9 @@ def fetch_page(
 ) -> Page:
     """Up to `limit` rows of `qs` after the cursor, in `ordering`.
 
-    With `q`, `search(qs, q, ordering, limit)` finds the rows and returns an
-    object with `rows` and `exhaustive` (see search.queries.search_page).
+    With `q`, `search(qs, q, ordering, limit, count_up_to)` finds the rows and
+    returns an object with `rows`, `exhaustive` and `total`, which on the first
+    page counts the matches up to COUNT_CAP + 1 (see search.queries.search_page).
     """
     if after is not None:
         qs = keyset_after(qs, ordering, after)
@@ -41,11 +43,12 @@ def fetch_page(
     if q.strip() and search is not None:
         # A search reads the list's own table; related rows follow in one query.
         related = list(qs.query.select_related or {})
-        found = search(qs.select_related(None), q, ordering, limit + 1)
+        count_up_to = COUNT_CAP + 1 if after is None else None
+        found = search(qs.select_related(None), q, ordering, limit + 1, count_up_to)
         rows, exhaustive = list(found.rows), found.exhaustive
         prefetch_related_objects(rows, *related)
         if after is None:
-            total = getattr(found, "total", None)
+            total = found.total
     else:
         rows, exhaustive = list(qs.order_by(*ordering)[: limit + 1]), True
     return Page(

@@ -1,8 +1,10 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
+from cloudfactory.customers.models import Customer
 from cloudfactory.customers.queries import (
     CustomerFilter,
     cursor_of,
@@ -131,3 +133,26 @@ def test_a_lookup_search_tells_its_total_so_the_list_need_not_count(customers):
     assert (len(first.rows), first.total) == (1, 2)
     after = cursor_of(first.rows[0], "-created")
     assert customer_list(CustomerFilter(q="acme", limit=1, after=after)).total is None
+
+
+def test_a_walk_that_fills_the_page_counts_its_matches_in_the_same_go(
+    customers, monkeypatch
+):
+    # Lookups made dear: "acme" is walked, and the walk finds a whole page.
+    monkeypatch.setattr(search_queries, "LOOKUP_COST", {connection.vendor: 1e9})
+    page = customer_list(CustomerFilter(q="acme", limit=1))
+    assert [len(page.rows), page.has_more, page.total] == [1, True, 2]
+    assert customer_count(CustomerFilter(q="acme")) == (2, True)
+
+
+def test_a_walk_counts_no_further_than_asked(customers, monkeypatch):
+    monkeypatch.setattr(search_queries, "LOOKUP_COST", {connection.vendor: 1e9})
+    found = search_queries.search_page(
+        Customer.objects.all(), "co", ("id",), 1, count_up_to=2
+    )
+    assert found.total is None  # short pieces are counted by the list
+    found = search_queries.search_page(
+        Customer.objects.all(), "acme", ("id",), 1, count_up_to=1
+    )
+    assert [c.name for c in found.rows] == ["Acme Corp"]
+    assert found.total == 1

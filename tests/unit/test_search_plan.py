@@ -1,0 +1,35 @@
+import math
+
+from cloudfactory.search.queries import WINDOW, WINDOW_FACTOR, Estimate, walk_window
+
+MILLION = 1_000_000
+
+
+def test_a_common_piece_is_walked_a_few_times_as_far_as_expected():
+    # 'smith' at 1M: some 13,000 holders, a page every 4,000 rows walked.
+    common = Estimate(rows=MILLION, matches=13_000, holders=13_000)
+    expected = 51 * MILLION / 13_000
+    assert walk_window(common, 51) == math.ceil(WINDOW_FACTOR * expected)
+
+
+def test_a_rare_piece_is_looked_up_at_once():
+    rare = Estimate(rows=MILLION, matches=1_700, holders=1_700)  # 'schmidt'
+    assert walk_window(rare, 51) == 0
+
+
+def test_dearer_lookups_move_the_border_towards_walking():
+    # 'smi' for 201 rows: 12,800 rows walked against 15,700 holders looked up.
+    piece = Estimate(rows=MILLION, matches=15_700, holders=15_700)
+    assert walk_window(piece, 201, lookup_cost=1.0) > 0
+    piece = Estimate(rows=MILLION, matches=12_000, holders=12_000)
+    assert walk_window(piece, 201, lookup_cost=1.0) == 0
+    assert walk_window(piece, 201, lookup_cost=3.0) > 0
+
+
+def test_without_an_estimate_a_fixed_window_is_walked():
+    assert walk_window(None, 51) == WINDOW
+
+
+def test_a_whole_table_sample_with_too_few_matches_is_looked_up():
+    small = Estimate(rows=40, matches=3, holders=3, exact=True)
+    assert walk_window(small, 51, lookup_cost=1e9) == 0
