@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from django.db.models import QuerySet, Sum
+from django.db import connection
+from django.db.models import QuerySet
 
 from cloudfactory.activity.models import Event
 from cloudfactory.customers.models import Customer, PlatformTotals
@@ -116,9 +118,22 @@ class Totals:
     revenue_minor: int = 0
 
 
+@cache
+def _totals_sql() -> str:
+    # Written out: the ORM's aggregate() took 0.6 ms to build what runs in 0.1.
+    quote = connection.ops.quote_name
+    sums = ", ".join(f"SUM({quote(field)})" for field in PlatformTotals.FIELDS)
+    return f"SELECT {sums} FROM {quote(PlatformTotals._meta.db_table)}"
+
+
 def platform_totals() -> Totals:
     """The platform totals: one query summing the slot rows, never a table scan."""
-    sums = PlatformTotals.objects.aggregate(
-        **{f: Sum(f) for f in PlatformTotals.FIELDS}
+    with connection.cursor() as cursor:
+        cursor.execute(_totals_sql())
+        sums = cursor.fetchone()
+    return Totals(
+        **{
+            field: int(value or 0)
+            for field, value in zip(PlatformTotals.FIELDS, sums, strict=True)
+        }
     )
-    return Totals(**{field: value or 0 for field, value in sums.items()})
