@@ -1,7 +1,10 @@
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cloudfactory.settings")
+django.setup(set_prefix=False)
 
-application = get_asgi_application()
+from cloudfactory.web.asgi import RequestThreadHandler  # noqa: E402
+
+application = RequestThreadHandler()

@@ -1,0 +1,78 @@
+import asyncio
+import threading
+
+import pytest
+from asgiref.testing import ApplicationCommunicator
+from django.core.signals import request_started
+
+from cloudfactory.web.asgi import RequestThreadHandler
+
+
+def http_scope(path: str) -> dict:
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"localhost")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+
+
+async def get(app, path: str) -> tuple[int, bytes]:
+    communicator = ApplicationCommunicator(app, http_scope(path))
+    await communicator.send_input({"type": "http.request", "body": b""})
+    start = await communicator.receive_output(5)
+    body = await communicator.receive_output(5)
+    await communicator.wait(5)
+    return start["status"], body["body"]
+
+
+@pytest.fixture
+def request_threads():
+    threads = []
+
+    def record(**kwargs):
+        threads.append(threading.current_thread())
+
+    request_started.connect(record, weak=False)
+    yield threads
+    request_started.disconnect(record)
+
+
+def test_requests_run_off_the_event_loop_on_a_thread_kept_for_the_next(
+    request_threads,
+):
+    app = RequestThreadHandler()
+
+    async def two_requests():
+        return [await get(app, "/healthz"), await get(app, "/healthz")]
+
+    assert asyncio.run(two_requests()) == [(200, b'{"status": "ok"}')] * 2
+    first, second = request_threads
+    assert first is second
+    assert first is not threading.main_thread()
+    assert len(app._idle) == 1
+
+
+def test_concurrent_requests_each_get_a_thread(request_threads):
+    app = RequestThreadHandler()
+
+    async def together():
+        return await asyncio.gather(*(get(app, "/healthz") for _ in range(3)))
+
+    assert [status for status, _ in asyncio.run(together())] == [200] * 3
+    assert len(set(request_threads)) == 3
+    assert len(app._idle) == 3
+
+
+def test_only_http_is_served():
+    app = RequestThreadHandler()
+    with pytest.raises(ValueError, match="Only HTTP"):
+        asyncio.run(app({"type": "lifespan"}, None, None))
