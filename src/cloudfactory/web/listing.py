@@ -4,10 +4,12 @@ the partial htmx asked for."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
@@ -17,6 +19,8 @@ from cloudfactory.web.export import export_response, filter_payload
 from cloudfactory.web.pages import COUNT_CAP
 
 PAGE_SIZE = 50
+# Stands for a row's id in a URL reversed once per list (see ListPage.panel_url).
+_ANY_ID = 2_147_483_647
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,14 @@ class ListPage:
     partial_note: str = (
         "among the newest; type three or more characters to search them all"
     )
+
+    def panel_url(self, pk: int) -> str:
+        """The URL of row `pk`'s detail panel: one reverse per list, not per row."""
+        return self._panel_url_pattern.replace(str(_ANY_ID), str(int(pk)))
+
+    @cached_property
+    def _panel_url_pattern(self) -> str:
+        return reverse(f"{self.namespace}:panel", args=[_ANY_ID])
 
     def as_view(self) -> Callable:
         @require_GET

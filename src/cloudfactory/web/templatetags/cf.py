@@ -1,11 +1,12 @@
-"""The one set of filters that formats numbers, money and times everywhere."""
+"""The one set of filters that formats numbers, money and times everywhere,
+and links a list's rows to their panels."""
 
 from datetime import datetime, timedelta
 from functools import lru_cache
 
 from django import template
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 
@@ -61,6 +62,26 @@ def ago(value: datetime | None) -> str:
     if timezone.now() - value < timedelta(minutes=1):
         return "just now"
     return f"{timesince(value).split(',')[0]} ago"
+
+
+@register.filter
+def timestamp(value: datetime | None, style: str = "day") -> str:
+    """`<time>` of `value` in the staff member's time zone, the exact moment on
+    hover, shown as its day ("12 Mar 2025") or, with "ago", as "3 days ago"."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    shown = ago(value) if style == "ago" else local.strftime("%-d %b %Y")
+    exact = local.strftime("%-d %b %Y, %H:%M:%S %Z")
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>', local.isoformat(), exact, shown
+    )
+
+
+@register.filter
+def panel_url(pk: int, list_page) -> str:
+    """The URL of row `pk`'s detail panel on `list_page` (a web.listing.ListPage)."""
+    return list_page.panel_url(pk)
 
 
 @register.filter
