@@ -23,9 +23,11 @@ def _customers(column: str) -> tuple[int, int, int, int]:
     big = _one(
         f"SELECT id, {column} FROM customers_customer ORDER BY {column} DESC LIMIT 1"
     )
+    having = _one(f"SELECT COUNT(*) FROM customers_customer WHERE {column} > 0")[0]
     median = _one(
-        f"SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY {column}) "
-        f"FROM customers_customer WHERE {column} > 0"
+        f"SELECT {column} FROM customers_customer WHERE {column} > 0 "
+        f"ORDER BY {column} LIMIT 1 OFFSET %s",
+        having // 2,
     )[0]
     typical = _one(
         f"SELECT id FROM customers_customer WHERE {column} = %s ORDER BY id LIMIT 1",

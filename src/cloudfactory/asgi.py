@@ -1,3 +1,4 @@
+import gc
 import os
 
 import django
@@ -5,6 +6,14 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cloudfactory.settings")
 django.setup(set_prefix=False)
 
+from django.urls import get_resolver  # noqa: E402
+
 from cloudfactory.web.asgi import RequestThreadHandler  # noqa: E402
 
 application = RequestThreadHandler()
+
+# The modules, URLconf and settings loaded so far live as long as the process:
+# frozen, the collector's full passes no longer walk them (20 ms each at 1M
+# customers on PostgreSQL, felt as a stalled request now and then).
+get_resolver().url_patterns  # noqa: B018 - loads every view module
+gc.freeze()
