@@ -1,6 +1,6 @@
 from cloudfactory.customers.filters import customer_chips, customer_records_empty_title
 from cloudfactory.invoices import queries
-from cloudfactory.invoices.export import INVOICE_EXPORT_COLUMNS, invoice_export_queryset
+from cloudfactory.invoices.export import INVOICE_EXPORT_COLUMNS
 from cloudfactory.invoices.forms import InvoiceFilterForm
 from cloudfactory.invoices.models import Invoice
 from cloudfactory.search.numbers import PARTIAL_NOTE
@@ -13,8 +13,8 @@ INVOICE_LIST_PAGE = ListPage(
     noun="invoices",
     permission="invoices.view_invoice",
     filter_form=InvoiceFilterForm,
-    query=queries.invoice_list,
-    count=queries.invoice_count,
+    query=queries.INVOICES.list,
+    count=queries.INVOICES.count,
     cursor_of=lambda row, sort: keyset_cursor(row, queries.SORTS[sort]),
     columns=(
         Column("number", "Number"),
@@ -30,7 +30,7 @@ INVOICE_LIST_PAGE = ListPage(
     default_sort=queries.DEFAULT_SORT,
     export_permission="invoices.export_invoice",
     export_columns=INVOICE_EXPORT_COLUMNS,
-    export_queryset=invoice_export_queryset,
+    export_queryset=queries.INVOICES.export_queryset,
     search_placeholder="Search invoice number or customer",
     toolbar_fields=("status", "issued_from", "issued_to"),
     chips=customer_chips,

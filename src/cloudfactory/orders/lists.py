@@ -1,6 +1,6 @@
 from cloudfactory.customers.filters import customer_chips, customer_records_empty_title
 from cloudfactory.orders import queries
-from cloudfactory.orders.export import ORDER_EXPORT_COLUMNS, order_export_queryset
+from cloudfactory.orders.export import ORDER_EXPORT_COLUMNS
 from cloudfactory.orders.forms import OrderFilterForm
 from cloudfactory.orders.models import Order
 from cloudfactory.search.numbers import PARTIAL_NOTE
@@ -13,8 +13,8 @@ ORDER_LIST_PAGE = ListPage(
     noun="orders",
     permission="orders.view_order",
     filter_form=OrderFilterForm,
-    query=queries.order_list,
-    count=queries.order_count,
+    query=queries.ORDERS.list,
+    count=queries.ORDERS.count,
     cursor_of=lambda row, sort: keyset_cursor(row, queries.SORTS[sort]),
     columns=(
         Column("number", "Number"),
@@ -28,7 +28,7 @@ ORDER_LIST_PAGE = ListPage(
     default_sort=queries.DEFAULT_SORT,
     export_permission="orders.export_order",
     export_columns=ORDER_EXPORT_COLUMNS,
-    export_queryset=order_export_queryset,
+    export_queryset=queries.ORDERS.export_queryset,
     search_placeholder="Search order number or customer",
     toolbar_fields=("status", "placed_from", "placed_to"),
     chips=customer_chips,

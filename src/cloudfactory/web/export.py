@@ -19,7 +19,7 @@ A declaration, e.g. for orders (a `customer__name` field follows the join):
         ExportColumn("Placed", datetime_cell("placed_at")),
     )
     return export_response(
-        order_export_queryset(f), ORDER_EXPORT_COLUMNS, stem="orders",
+        ORDERS.export_queryset(f), ORDER_EXPORT_COLUMNS, stem="orders",
         kind="orders.exported", actor=request.user, filters={"q": f.q, ...},
     )
 
