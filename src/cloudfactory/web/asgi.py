@@ -6,6 +6,9 @@ from concurrent.futures import ThreadPoolExecutor
 from asgiref.sync import ThreadSensitiveContext
 from django.core.handlers.asgi import ASGIHandler
 
+# Threads kept idle for the next requests; beyond, a burst's threads end.
+IDLE_THREADS = 16
+
 
 class RequestThreadHandler(ASGIHandler):
     """Runs each request's synchronous code (middleware, view, database) on one
@@ -28,7 +31,10 @@ class RequestThreadHandler(ASGIHandler):
             # A view abandoned by a client that went away may still be running
             # on the thread: it goes back to the pool once that is done.
             await asyncio.wrap_future(executor.submit(_idle))
-            self._idle.append(executor)
+            if len(self._idle) < IDLE_THREADS:
+                self._idle.append(executor)
+            else:
+                executor.shutdown(wait=False)
 
     @staticmethod
     def _new_executor() -> ThreadPoolExecutor:

@@ -1,5 +1,6 @@
 import asyncio
 import threading
+import time
 
 import pytest
 from asgiref.testing import ApplicationCommunicator
@@ -70,6 +71,23 @@ def test_concurrent_requests_each_get_a_thread(request_threads):
     assert [status for status, _ in asyncio.run(together())] == [200] * 3
     assert len(set(request_threads)) == 3
     assert len(app._idle) == 3
+
+
+def test_a_bursts_threads_beyond_the_idle_pool_end(request_threads, monkeypatch):
+    monkeypatch.setattr("cloudfactory.web.asgi.IDLE_THREADS", 2)
+    app = RequestThreadHandler()
+
+    async def together():
+        return await asyncio.gather(*(get(app, "/healthz") for _ in range(4)))
+
+    assert [status for status, _ in asyncio.run(together())] == [200] * 4
+    assert len(set(request_threads)) == 4
+    assert len(app._idle) == 2
+    threads = set(request_threads)
+    deadline = time.monotonic() + 5
+    while sum(t.is_alive() for t in threads) > 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert sum(thread.is_alive() for thread in threads) == 2
 
 
 def test_only_http_is_served():
