@@ -44,6 +44,27 @@ def walk(client, path: str, params: dict, namespace: str) -> tuple[list[int], st
     return ids, first
 
 
+def ids_in_sort(model, sort: str, fields: dict[str, str]) -> list[int]:
+    """Every id of `model` in a list's `sort` ("-placed"), its URL keys naming
+    `fields`; ties broken by id as the keyset does."""
+    direction = "-" if sort.startswith("-") else ""
+    field = fields[sort.lstrip("-")]
+    ordered = model.objects.order_by(f"{direction}{field}", f"{direction}id")
+    return list(ordered.values_list("id", flat=True))
+
+
+def listed_for_customer(client, path: str, namespace: str, customer) -> int:
+    """Walk `customer`'s pre-filtered list; assert it shows exactly its badge
+    counter (`<namespace>_count`), once each, under the customer's chip."""
+    customer.refresh_from_db()
+    badge = getattr(customer, f"{namespace}_count")
+    ids, html = walk(client, path, {"customer": customer.pk}, namespace)
+    assert len(ids) == len(set(ids)) == badge
+    assert shown_count(html, namespace) == f"{badge:,}"
+    assert f"Customer: {customer.name}" in html
+    return badge
+
+
 def csv_rows(response) -> list[list[str]]:
     body = b"".join(response.streaming_content)
     assert body.startswith(BOM)
