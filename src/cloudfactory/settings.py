@@ -64,8 +64,8 @@ INSTALLED_APPS = [
     "cloudfactory.orders",
     "cloudfactory.invoices",
     "cloudfactory.support",
+    "cloudfactory.overview",
     "cloudfactory.activity",
-    "cloudfactory.search",
     "cloudfactory.demo",
     # Last: its post-migrate step gives the roles the permissions of the apps above.
     "cloudfactory.staff",

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("cloudfactory.web.urls")),
+    path("", include("cloudfactory.overview.urls")),
     path("", include("cloudfactory.staff.urls")),
     path("", include("cloudfactory.customers.urls")),
     path("", include("cloudfactory.users.urls")),

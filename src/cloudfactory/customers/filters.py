@@ -1,7 +1,7 @@
 """The "for this customer" filter that the Users, Orders, Invoices and Support
 lists share: a URL parameter `customer=<id>` shown as a removable chip."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from django import forms
 
@@ -10,7 +10,8 @@ from cloudfactory.web.listing import Chip
 
 
 class CustomerChoiceField(forms.IntegerField):
-    """`?customer=<id>` -> the Customer; a clear sentence when there is none."""
+    """`?customer=<id>` -> the Customer (id and name: the filter keeps its id,
+    the chip shows its name); a clear sentence when there is none."""
 
     default_error_messages = {
         "invalid": "The customer filter must be a customer number, like customer=42.",
@@ -36,7 +37,7 @@ class CustomerChoiceField(forms.IntegerField):
         return customer
 
 
-def customer_chips(cleaned_data: dict) -> list[Chip]:
+def customer_chips(cleaned_data: Mapping) -> list[Chip]:
     """The chip of the customer filter, when one is set."""
     customer = cleaned_data.get("customer")
     if customer is None:
@@ -52,12 +53,12 @@ def customer_records_empty_title(noun: str, status_labels: dict[str, str]) -> Ca
     """A ListPage `empty_title` naming what matched nothing:
     "No overdue invoices of Acme Corp match “42”"."""
 
-    def empty_title(f) -> str:
+    def empty_title(f, cleaned: Mapping) -> str:
         title = f"No {noun}"
         if f.status:
             title = f"No {status_labels[f.status].lower()} {noun}"
-        if f.customer is not None:
-            title += f" of {f.customer.name}"
+        if cleaned.get("customer") is not None:
+            title += f" of {cleaned['customer'].name}"
         if f.q:
             title += f" match “{f.q}”"
         return title

@@ -1,17 +1,11 @@
 from django import forms
 
 from cloudfactory.customers.models import Customer
-from cloudfactory.customers.queries import DEFAULT_SORT, SORTS, CustomerFilter
 from cloudfactory.web.forms import SELECT, ListFilterForm
 
 
 class CustomerFilterForm(ListFilterForm):
     """The list's URL state: q, type, status, sort, cursor, selected."""
-
-    model = Customer
-    sorts = SORTS
-    default_sort = DEFAULT_SORT
-    filter_class = CustomerFilter
 
     type = forms.ChoiceField(
         required=False,

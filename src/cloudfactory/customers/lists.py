@@ -1,26 +1,37 @@
+from collections.abc import Mapping
+
+from django.http import HttpRequest
+
 from cloudfactory.customers import queries
-from cloudfactory.customers.export import (
-    CUSTOMER_EXPORT_COLUMNS,
-    customer_export_queryset,
-)
 from cloudfactory.customers.forms import CustomerFilterForm
-from cloudfactory.customers.panel import panel_context
-from cloudfactory.web.listing import Column, ListPage
-
-
-def _page_context(request, f, form) -> dict:
-    """The summary cards and, when a customer is selected, its open panel."""
-    context = {"totals": queries.platform_totals()}
-    selected = getattr(form, "cleaned_data", {}).get("selected")
-    if selected:
-        context.update(panel_context(request.user, selected))
-    return context
-
+from cloudfactory.customers.models import Customer
+from cloudfactory.customers.panel import CustomerPanel
+from cloudfactory.web.export import (
+    ExportColumn,
+    datetime_cell,
+    label_cell,
+    number_cell,
+    text_cell,
+)
+from cloudfactory.web.listing import Column, Export, ListPage, link_cell, pill_cell
 
 TYPE_NOUNS = {"company": "companies", "individual": "individuals"}
 
+# The name, and beneath it the company (when it differs) or the email.
+NAME_CELL = link_cell("name") + (
+    '<span class="cell-sub">'
+    "{% if row.company_name and row.company_name != row.name %}"
+    "{{ row.company_name|highlight:q }}{% else %}{{ row.email|highlight:q }}"
+    "{% endif %}</span>"
+)
 
-def _empty_title(f) -> str:
+
+def _page_context(request: HttpRequest) -> dict:
+    """The summary cards above the list."""
+    return {"totals": queries.platform_totals()}
+
+
+def _empty_title(f: queries.CustomerFilter, cleaned: Mapping) -> str:
     noun = TYPE_NOUNS.get(f.type, "customers")
     title = f"No {noun} match"
     if f.q:
@@ -34,25 +45,43 @@ CUSTOMER_LIST_PAGE = ListPage(
     namespace="customers",
     title="Customers",
     noun="customers",
+    record_name="Customer",
     permission="customers.view_customer",
-    filter_form=CustomerFilterForm,
-    query=queries.customer_list,
-    count=queries.customer_count,
-    cursor_of=queries.cursor_of,
+    query=queries.CUSTOMERS,
+    form=CustomerFilterForm,
     columns=(
-        Column("name", "Name", sort="name"),
-        Column("type", "Type"),
-        Column("status", "Status"),
-        Column("users_count", "Users", align="end", sort="users"),
-        Column("created_at", "Created", sort="created"),
+        Column("name", "Name", NAME_CELL, sort="name"),
+        Column("type", "Type", "{{ row.get_type_display }}"),
+        Column("status", "Status", pill_cell("status")),
+        Column(
+            "users_count",
+            "Users",
+            "{{ row.users_count|number }}",
+            align="end",
+            sort="users",
+        ),
+        Column(
+            "created_at", "Created", "{{ row.created_at|timestamp }}", sort="created"
+        ),
+    ),
+    panel=CustomerPanel(),
+    # The user guide's columns, in its order.
+    export=Export(
+        permission="customers.export_customer",
+        columns=(
+            ExportColumn("Name", text_cell("name")),
+            ExportColumn("Type", label_cell("type", Customer.Type.choices)),
+            ExportColumn("Status", label_cell("status", Customer.Status.choices)),
+            ExportColumn("Email", text_cell("email")),
+            ExportColumn("User count", number_cell("users_count")),
+            ExportColumn("Order count", number_cell("orders_count")),
+            ExportColumn("Invoice count", number_cell("invoices_count")),
+            ExportColumn("Creation date", datetime_cell("created_at")),
+        ),
     ),
     template="customers/list.html",
-    row_template="customers/_row.html",
-    export_permission="customers.export_customer",
-    export_columns=CUSTOMER_EXPORT_COLUMNS,
-    export_queryset=customer_export_queryset,
-    page_context=_page_context,
     search_placeholder="Search name, email or company",
     toolbar_fields=("type", "status"),
     empty_title=_empty_title,
+    page_context=_page_context,
 )

@@ -1,5 +1,7 @@
 """What the customer detail panel shows, for a given staff member."""
 
+from django.http import HttpRequest
+
 from cloudfactory.customers import queries
 from cloudfactory.customers.forms import StatusChangeForm
 from cloudfactory.customers.models import Customer
@@ -25,11 +27,13 @@ def status_actions(user, customer: Customer) -> list[dict]:
     ]
 
 
-def panel_context(user, customer_id: int, form: StatusChangeForm | None = None) -> dict:
-    """Context of customers/_panel.html; {"missing_customer": id} if it is gone."""
+def panel_context(
+    user, customer_id: int, form: StatusChangeForm | None = None
+) -> dict | None:
+    """Context of customers/_panel.html; None when the customer does not exist."""
     customer = queries.customer_get(customer_id)
     if customer is None:
-        return {"missing_customer": customer_id}
+        return None
     history = queries.customer_history(customer.pk, limit=HISTORY_PAGE)
     return {
         "customer": customer,
@@ -40,3 +44,12 @@ def panel_context(user, customer_id: int, form: StatusChangeForm | None = None) 
         "actions": status_actions(user, customer),
         "status_form": form,
     }
+
+
+class CustomerPanel:
+    """The Customers list's detail panel (web.listing.Panel)."""
+
+    template = "customers/_panel.html"
+
+    def context(self, request: HttpRequest, pk: int) -> dict | None:
+        return panel_context(request.user, pk)

@@ -1,92 +1,65 @@
 """Every read of customers: the list, its count, one customer, the totals."""
 
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 
 from django.db import connection
-from django.db.models import QuerySet
 
 from cloudfactory.activity.models import Event
 from cloudfactory.customers.models import Customer, PlatformTotals
-from cloudfactory.search.queries import search_count, search_page
-from cloudfactory.web.keyset import keyset_cursor
-from cloudfactory.web.pages import Page, fetch_page, filter_by
+from cloudfactory.textsearch.queries import TRIGRAM_SEARCH
+from cloudfactory.web.query import Counter, ListFilter, ListQuery, Sort, Sorts
 
 SEARCH_FIELDS = ("name", "email", "company_name")  # folded into search_text
 
-# URL value -> ordering; every ordering ends with id so the keyset is unique.
-SORTS: dict[str, tuple[str, str]] = {
-    "-created": ("-created_at", "-id"),
-    "created": ("created_at", "id"),
-    "name": ("name", "id"),
-    "-name": ("-name", "-id"),
-    "users": ("users_count", "id"),
-    "-users": ("-users_count", "-id"),
-}
-DEFAULT_SORT = "-created"
-COUNT_CAP = 10_000
-
 
 @dataclass(frozen=True)
-class CustomerFilter:
-    q: str = ""
+class CustomerFilter(ListFilter):
     type: str = ""
     status: str = ""
-    sort: str = DEFAULT_SORT
-    # Keyset cursor: the sort value and id of the last row shown.
-    after: tuple[str | int | datetime, int] | None = None
-    limit: int = 50
 
 
-# Filter attribute -> lookup.
-CUSTOMER_LOOKUPS = {"type": "type", "status": "status"}
+def _counted_in_totals(f: CustomerFilter) -> int | None:
+    """The platform totals answer for no filter, a type or a status, not both."""
+    if f.type and f.status:
+        return None
+    totals = platform_totals()
+    if f.type:
+        return (
+            totals.companies if f.type == Customer.Type.COMPANY else totals.individuals
+        )
+    if f.status:
+        return getattr(totals, f.status)
+    return totals.customers
 
 
-def _filtered(f: CustomerFilter) -> QuerySet[Customer]:
-    return filter_by(Customer.objects.all(), f, CUSTOMER_LOOKUPS)
+CUSTOMERS = ListQuery(
+    model=Customer,
+    filter=CustomerFilter,
+    lookups={"type": "type", "status": "status"},
+    sorts=Sorts(
+        Sort("created", "created_at"),
+        Sort("name", "name"),
+        Sort("users", "users_count"),
+        default="-created",
+    ),
+    search=TRIGRAM_SEARCH,
+    counter=Counter(covers=("type", "status"), read=_counted_in_totals),
+)
 
 
-def customer_list(f: CustomerFilter) -> Page:
-    """One page of customers in `f.sort` order: up to f.limit rows after `f.after`.
+def customer_counter(name: str) -> Counter:
+    """How many records called `name` ("orders") a list filtered by nothing
+    but `customer_id` holds: that customer's `<name>_count`, what its badge
+    shows; with no customer, the platform total. One query."""
 
-    One query without search; three at most with it (see search.queries).
-    """
-    return fetch_page(
-        _filtered(f),
-        ordering=SORTS[f.sort],
-        after=f.after,
-        limit=f.limit,
-        q=f.q,
-        search=search_page,
-    )
+    def read(f) -> int:
+        if f.customer_id is None:
+            return getattr(platform_totals(), name)
+        counts = Customer.objects.filter(pk=f.customer_id)
+        return counts.values_list(f"{name}_count", flat=True).first() or 0
 
-
-def cursor_of(customer: Customer, sort: str):
-    """The keyset cursor that continues after `customer` in `sort` order."""
-    return keyset_cursor(customer, SORTS[sort])
-
-
-def customer_count(f: CustomerFilter) -> tuple[int, bool]:
-    """How many customers match, and whether that is exact.
-
-    Exact from the platform totals when only one of type or status is set; else
-    counted up to COUNT_CAP, returned as (COUNT_CAP, False) beyond it.
-    """
-    if not f.q.strip() and not (f.type and f.status):
-        totals = platform_totals()
-        if f.type:
-            return (
-                totals.companies if f.type == "company" else totals.individuals
-            ), True
-        if f.status:
-            return getattr(totals, f.status), True
-        return totals.customers, True
-    qs = _filtered(f)
-    if f.q.strip():
-        return search_count(qs, f.q, COUNT_CAP, ordering=SORTS[f.sort])
-    counted = qs.order_by().values("id")[: COUNT_CAP + 1].count()
-    return min(counted, COUNT_CAP), counted <= COUNT_CAP
+    return Counter(covers=("customer_id",), read=read)
 
 
 def customer_get(pk: int) -> Customer | None:

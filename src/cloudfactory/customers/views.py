@@ -11,8 +11,6 @@ from cloudfactory.errors import DomainError, NotFound
 
 VIEW = "customers.view_customer"
 
-customer_list = CUSTOMER_LIST_PAGE.as_view()
-
 
 @require_GET
 @permission_required(VIEW, raise_exception=True)
@@ -24,17 +22,9 @@ def cards(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required(VIEW, raise_exception=True)
-def panel(request: HttpRequest, pk: int) -> HttpResponse:
-    context = panel_context(request.user, pk)
-    status = 404 if "missing_customer" in context else 200
-    return render(request, "customers/_panel.html", context, status=status)
-
-
-@require_GET
-@permission_required(VIEW, raise_exception=True)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = panel_context(request.user, pk)
-    if "missing_customer" in context:
+    if context is None:
         raise NotFound(f"Customer #{pk} does not exist.")
     return render(request, "customers/detail.html", context)
 
@@ -74,13 +64,16 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
+            # The row and the cards change too, out of band; the row keeps
+            # the state of the list it is shown in.
             context = panel_context(request.user, pk)
             context.update(
-                changed=True, totals=queries.platform_totals(), list=CUSTOMER_LIST_PAGE
+                CUSTOMER_LIST_PAGE.row_context_for(request),
+                changed=True,
+                totals=queries.platform_totals(),
             )
             return render(request, "customers/_panel.html", context)
     context = panel_context(request.user, pk, form=form)
+    if context is None:
+        raise NotFound(f"Customer #{pk} does not exist.")
     return render(request, "customers/_panel.html", context, status=422)
-
-
-export = CUSTOMER_LIST_PAGE.export_as_view()

@@ -6,7 +6,8 @@ Two paths write the same plans (see plan.py):
 - in bulk (COPY on PostgreSQL, executemany on SQLite) for large loads into an
   empty database, with counters and platform totals computed while formatting.
   It writes the account-history events only (history.FAST_EVENT_KINDS); see
-  docs/decisions-demo.md for why and what that costs.
+  docs/decisions.md, "Large demo loads skip the service layer", for why and
+  what that costs.
 """
 
 import sys

@@ -12,7 +12,7 @@ from django.db import connection
 
 from cloudfactory.demo.bulk_rows import TABLES
 from cloudfactory.demo.chunks import Chunk
-from cloudfactory.search.indexes import (
+from cloudfactory.textsearch.indexes import (
     sqlite_drop_trigger_sql,
     sqlite_rebuild_sql,
     sqlite_trigger_sql,

@@ -2,22 +2,13 @@ from django import forms
 
 from cloudfactory.customers.filters import CustomerChoiceField
 from cloudfactory.invoices.models import Invoice
-from cloudfactory.invoices.queries import DEFAULT_SORT, SORTS, InvoiceFilter
-from cloudfactory.web.forms import (
-    SELECT,
-    ListFilterForm,
-    date_field,
-)
+from cloudfactory.web.forms import SELECT, ListFilterForm, date_field
 
 
 class InvoiceFilterForm(ListFilterForm):
     """The list's URL state: q, customer, status, issued range, sort, cursor,
     selected."""
 
-    model = Invoice
-    sorts = SORTS
-    default_sort = DEFAULT_SORT
-    filter_class = InvoiceFilter
     date_ranges = ("issued",)
 
     customer = CustomerChoiceField()

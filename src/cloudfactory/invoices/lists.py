@@ -1,42 +1,67 @@
 from cloudfactory.customers.filters import customer_chips, customer_records_empty_title
 from cloudfactory.invoices import queries
-from cloudfactory.invoices.export import INVOICE_EXPORT_COLUMNS
 from cloudfactory.invoices.forms import InvoiceFilterForm
 from cloudfactory.invoices.models import Invoice
-from cloudfactory.search.numbers import PARTIAL_NOTE
-from cloudfactory.web.keyset import keyset_cursor
-from cloudfactory.web.listing import Column, ListPage
+from cloudfactory.web.export import (
+    ExportColumn,
+    datetime_cell,
+    label_cell,
+    money_cell,
+    text_cell,
+)
+from cloudfactory.web.listing import (
+    Column,
+    Export,
+    ListPage,
+    RecordPanel,
+    link_cell,
+    pill_cell,
+)
 
 INVOICE_LIST_PAGE = ListPage(
     namespace="invoices",
     title="Invoices",
     noun="invoices",
+    record_name="Invoice",
     permission="invoices.view_invoice",
-    filter_form=InvoiceFilterForm,
-    query=queries.INVOICES.list,
-    count=queries.INVOICES.count,
-    cursor_of=lambda row, sort: keyset_cursor(row, queries.SORTS[sort]),
+    query=queries.INVOICES,
+    form=InvoiceFilterForm,
     columns=(
-        Column("number", "Number"),
-        Column("customer", "Customer"),
-        Column("status", "Status"),
-        Column("amount_minor", "Amount", align="end"),
-        Column("issued_at", "Issued", sort="issued"),
-        Column("due_at", "Due", sort="due"),
-        Column("paid_at", "Paid"),
+        Column("number", "Number", link_cell("number")),
+        Column("customer", "Customer", "{{ row.customer.name|highlight:q }}"),
+        Column("status", "Status", pill_cell("status")),
+        Column(
+            "amount_minor",
+            "Amount",
+            "{{ row.amount_minor|money_exact:row.currency }}",
+            align="end",
+        ),
+        Column("issued_at", "Issued", "{{ row.issued_at|timestamp }}", sort="issued"),
+        Column("due_at", "Due", "{{ row.due_at|timestamp }}", sort="due"),
+        Column(
+            "paid_at",
+            "Paid",
+            "{% if row.paid_at %}{{ row.paid_at|timestamp }}"
+            '{% else %}<span class="muted">—</span>{% endif %}',
+        ),
     ),
-    template="invoices/list.html",
-    row_template="invoices/_row.html",
-    default_sort=queries.DEFAULT_SORT,
-    export_permission="invoices.export_invoice",
-    export_columns=INVOICE_EXPORT_COLUMNS,
-    export_queryset=queries.INVOICES.export_queryset,
+    panel=RecordPanel(get=queries.invoice_get, template="invoices/_panel.html"),
+    export=Export(
+        permission="invoices.export_invoice",
+        columns=(
+            ExportColumn("Number", text_cell("number")),
+            ExportColumn("Customer", text_cell("customer__name")),
+            ExportColumn("Status", label_cell("status", Invoice.Status.choices)),
+            ExportColumn("Amount", money_cell("amount_minor")),
+            ExportColumn("Currency", text_cell("currency")),
+            ExportColumn("Issued", datetime_cell("issued_at")),
+            ExportColumn("Due", datetime_cell("due_at")),
+            ExportColumn("Paid", datetime_cell("paid_at")),
+            ExportColumn("Order", text_cell("order__number")),
+        ),
+    ),
     search_placeholder="Search invoice number or customer",
     toolbar_fields=("status", "issued_from", "issued_to"),
     chips=customer_chips,
     empty_title=customer_records_empty_title("invoices", dict(Invoice.Status.choices)),
-    get=queries.invoice_get,
-    panel_template="invoices/_panel.html",
-    record_name="Invoice",
-    partial_note=PARTIAL_NOTE,
 )

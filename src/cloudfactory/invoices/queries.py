@@ -1,42 +1,27 @@
-"""Every read of invoices: the list, its count and export (INVOICES), one
-invoice."""
+"""Every read of invoices: the list (its page, count and export), one invoice."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from cloudfactory.customers.models import Customer
-from cloudfactory.customers.records import CustomerRecords
+from cloudfactory.customers.records import customer_records
 from cloudfactory.invoices.models import Invoice
-
-# URL value -> ordering; every ordering ends with id so the keyset is unique.
-SORTS = {
-    "-issued": ("-issued_at", "-id"),
-    "issued": ("issued_at", "id"),
-    "-due": ("-due_at", "-id"),
-    "due": ("due_at", "id"),
-}
-DEFAULT_SORT = "-issued"
+from cloudfactory.web.query import ListFilter, Sort, Sorts
 
 
 @dataclass(frozen=True)
-class InvoiceFilter:
-    q: str = ""
-    customer: Customer | None = None
+class InvoiceFilter(ListFilter):
+    customer_id: int | None = None
     status: str = ""
     # Issued at or after `issued_since` and before `issued_before` (instants).
     issued_since: datetime | None = None
     issued_before: datetime | None = None
-    sort: str = DEFAULT_SORT
-    # Keyset cursor: the sort value and id of the last row shown.
-    after: tuple | None = None
-    limit: int = 50
 
 
-INVOICES = CustomerRecords(
+INVOICES = customer_records(
     model=Invoice,
+    filter=InvoiceFilter,
     dated="issued",
-    sorts=SORTS,
-    counter="invoices",
+    sorts=Sorts(Sort("issued", "issued_at"), Sort("due", "due_at"), default="-issued"),
 )
 
 

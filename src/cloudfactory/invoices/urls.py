@@ -1,11 +1,5 @@
-from django.urls import path
-
-from cloudfactory.invoices import views
+from cloudfactory.invoices.lists import INVOICE_LIST_PAGE
 
 app_name = "invoices"
 
-urlpatterns = [
-    path("invoices", views.invoice_list, name="list"),
-    path("invoices/export", views.export, name="export"),
-    path("invoices/<int:pk>/panel", views.panel, name="panel"),
-]
+urlpatterns = INVOICE_LIST_PAGE.urls("invoices")

@@ -2,22 +2,13 @@ from django import forms
 
 from cloudfactory.customers.filters import CustomerChoiceField
 from cloudfactory.orders.models import Order
-from cloudfactory.orders.queries import DEFAULT_SORT, SORTS, OrderFilter
-from cloudfactory.web.forms import (
-    SELECT,
-    ListFilterForm,
-    date_field,
-)
+from cloudfactory.web.forms import SELECT, ListFilterForm, date_field
 
 
 class OrderFilterForm(ListFilterForm):
     """The list's URL state: q, customer, status, placed range, sort, cursor,
     selected."""
 
-    model = Order
-    sorts = SORTS
-    default_sort = DEFAULT_SORT
-    filter_class = OrderFilter
     date_ranges = ("placed",)
 
     customer = CustomerChoiceField()

@@ -1,40 +1,58 @@
 from cloudfactory.customers.filters import customer_chips, customer_records_empty_title
 from cloudfactory.orders import queries
-from cloudfactory.orders.export import ORDER_EXPORT_COLUMNS
 from cloudfactory.orders.forms import OrderFilterForm
 from cloudfactory.orders.models import Order
-from cloudfactory.search.numbers import PARTIAL_NOTE
-from cloudfactory.web.keyset import keyset_cursor
-from cloudfactory.web.listing import Column, ListPage
+from cloudfactory.web.export import (
+    ExportColumn,
+    datetime_cell,
+    label_cell,
+    money_cell,
+    text_cell,
+)
+from cloudfactory.web.listing import (
+    Column,
+    Export,
+    ListPage,
+    RecordPanel,
+    link_cell,
+    pill_cell,
+)
 
 ORDER_LIST_PAGE = ListPage(
     namespace="orders",
     title="Orders",
     noun="orders",
+    record_name="Order",
     permission="orders.view_order",
-    filter_form=OrderFilterForm,
-    query=queries.ORDERS.list,
-    count=queries.ORDERS.count,
-    cursor_of=lambda row, sort: keyset_cursor(row, queries.SORTS[sort]),
+    query=queries.ORDERS,
+    form=OrderFilterForm,
     columns=(
-        Column("number", "Number"),
-        Column("customer", "Customer"),
-        Column("status", "Status"),
-        Column("total_minor", "Total", align="end", sort="total"),
-        Column("placed_at", "Placed", sort="placed"),
+        Column("number", "Number", link_cell("number")),
+        Column("customer", "Customer", "{{ row.customer.name|highlight:q }}"),
+        Column("status", "Status", pill_cell("status")),
+        Column(
+            "total_minor",
+            "Total",
+            "{{ row.total_minor|money_exact:row.currency }}",
+            align="end",
+            sort="total",
+        ),
+        Column("placed_at", "Placed", "{{ row.placed_at|timestamp }}", sort="placed"),
     ),
-    template="orders/list.html",
-    row_template="orders/_row.html",
-    default_sort=queries.DEFAULT_SORT,
-    export_permission="orders.export_order",
-    export_columns=ORDER_EXPORT_COLUMNS,
-    export_queryset=queries.ORDERS.export_queryset,
+    panel=RecordPanel(get=queries.order_get, template="orders/_panel.html"),
+    export=Export(
+        permission="orders.export_order",
+        columns=(
+            ExportColumn("Number", text_cell("number")),
+            ExportColumn("Customer", text_cell("customer__name")),
+            ExportColumn("Status", label_cell("status", Order.Status.choices)),
+            ExportColumn("Total", money_cell("total_minor")),
+            ExportColumn("Currency", text_cell("currency")),
+            ExportColumn("Placed", datetime_cell("placed_at")),
+        ),
+    ),
     search_placeholder="Search order number or customer",
     toolbar_fields=("status", "placed_from", "placed_to"),
     chips=customer_chips,
     empty_title=customer_records_empty_title("orders", dict(Order.Status.choices)),
-    get=queries.order_get,
-    panel_template="orders/_panel.html",
-    record_name="Order",
-    partial_note=PARTIAL_NOTE,
 )

@@ -1,44 +1,32 @@
-"""Every read of orders: the list, its count and export (ORDERS), one order."""
+"""Every read of orders: the list (its page, count and export), one order."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Prefetch
 
-from cloudfactory.customers.models import Customer
-from cloudfactory.customers.records import CustomerRecords
+from cloudfactory.customers.records import customer_records
 from cloudfactory.invoices.models import Invoice
 from cloudfactory.orders.models import Order
-
-# URL value -> ordering; every ordering ends with id so the keyset is unique.
-SORTS = {
-    "-placed": ("-placed_at", "-id"),
-    "placed": ("placed_at", "id"),
-    "-total": ("-total_minor", "-id"),
-    "total": ("total_minor", "id"),
-}
-DEFAULT_SORT = "-placed"
+from cloudfactory.web.query import ListFilter, Sort, Sorts
 
 
 @dataclass(frozen=True)
-class OrderFilter:
-    q: str = ""
-    customer: Customer | None = None
+class OrderFilter(ListFilter):
+    customer_id: int | None = None
     status: str = ""
     # Placed at or after `placed_since` and before `placed_before` (instants).
     placed_since: datetime | None = None
     placed_before: datetime | None = None
-    sort: str = DEFAULT_SORT
-    # Keyset cursor: the sort value and id of the last row shown.
-    after: tuple | None = None
-    limit: int = 50
 
 
-ORDERS = CustomerRecords(
+ORDERS = customer_records(
     model=Order,
+    filter=OrderFilter,
     dated="placed",
-    sorts=SORTS,
-    counter="orders",
+    sorts=Sorts(
+        Sort("placed", "placed_at"), Sort("total", "total_minor"), default="-placed"
+    ),
 )
 
 

@@ -1,11 +1,5 @@
-from django.urls import path
-
-from cloudfactory.orders import views
+from cloudfactory.orders.lists import ORDER_LIST_PAGE
 
 app_name = "orders"
 
-urlpatterns = [
-    path("orders", views.order_list, name="list"),
-    path("orders/export", views.export, name="export"),
-    path("orders/<int:pk>/panel", views.panel, name="panel"),
-]
+urlpatterns = ORDER_LIST_PAGE.urls("orders")

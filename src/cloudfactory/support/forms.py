@@ -2,18 +2,12 @@ from django import forms
 
 from cloudfactory.customers.filters import CustomerChoiceField
 from cloudfactory.support.models import Ticket
-from cloudfactory.support.queries import DEFAULT_SORT, SORTS, TicketFilter
 from cloudfactory.web.forms import SELECT, ListFilterForm
 
 
 class TicketFilterForm(ListFilterForm):
     """The Support list's URL state: q, customer, status, priority, sort,
     cursor, selected."""
-
-    model = Ticket
-    sorts = SORTS
-    default_sort = DEFAULT_SORT
-    filter_class = TicketFilter
 
     customer = CustomerChoiceField()
     status = forms.ChoiceField(

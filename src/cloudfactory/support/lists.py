@@ -1,21 +1,29 @@
+from collections.abc import Mapping
+
 from cloudfactory.customers.filters import customer_chips
 from cloudfactory.support import queries
-from cloudfactory.support.export import TICKET_EXPORT_COLUMNS, ticket_export_queryset
 from cloudfactory.support.forms import TicketFilterForm
 from cloudfactory.support.models import Ticket
-from cloudfactory.web.keyset import keyset_cursor
-from cloudfactory.web.listing import Column, ListPage
+from cloudfactory.web.export import ExportColumn, datetime_cell, label_cell, text_cell
+from cloudfactory.web.listing import (
+    Column,
+    Export,
+    ListPage,
+    RecordPanel,
+    link_cell,
+    pill_cell,
+)
 
 
-def _empty_title(f: queries.TicketFilter) -> str:
+def _empty_title(f: queries.TicketFilter, cleaned: Mapping) -> str:
     """ "No open urgent tickets for Acme Corp match “refund”"."""
     kinds = [
         Ticket.Status(f.status).label.lower() if f.status else "",
         Ticket.Priority(f.priority).label.lower() if f.priority else "",
     ]
     title = " ".join(["No", *filter(None, kinds), "tickets"])
-    if f.customer is not None:
-        title += f" for {f.customer.name}"
+    if cleaned.get("customer") is not None:
+        title += f" for {cleaned['customer'].name}"
     if f.q:
         title += f" match “{f.q}”"
     return title
@@ -25,30 +33,41 @@ TICKET_LIST_PAGE = ListPage(
     namespace="support",
     title="Support",
     noun="tickets",
+    record_name="Ticket",
     permission="support.view_ticket",
-    filter_form=TicketFilterForm,
-    query=queries.ticket_list,
-    count=queries.ticket_count,
-    cursor_of=lambda row, sort: keyset_cursor(row, queries.SORTS[sort]),
+    query=queries.TICKETS,
+    form=TicketFilterForm,
     columns=(
-        Column("number", "Number"),
-        Column("subject", "Subject"),
-        Column("customer", "Customer"),
-        Column("status", "Status"),
-        Column("priority", "Priority"),
-        Column("created_at", "Created", sort="created"),
-        Column("updated_at", "Last updated", sort="updated"),
+        Column("number", "Number", link_cell("number")),
+        Column("subject", "Subject", "{{ row.subject|highlight:q }}"),
+        Column("customer", "Customer", "{{ row.customer.name }}"),
+        Column("status", "Status", pill_cell("status")),
+        Column("priority", "Priority", pill_cell("priority")),
+        Column(
+            "created_at", "Created", "{{ row.created_at|timestamp }}", sort="created"
+        ),
+        Column(
+            "updated_at",
+            "Last updated",
+            '{{ row.updated_at|timestamp:"ago" }}',
+            sort="updated",
+        ),
     ),
-    template="support/list.html",
-    row_template="support/_row.html",
-    export_permission="support.export_ticket",
-    export_columns=TICKET_EXPORT_COLUMNS,
-    export_queryset=ticket_export_queryset,
+    panel=RecordPanel(get=queries.ticket_get, template="support/_panel.html"),
+    export=Export(
+        permission="support.export_ticket",
+        columns=(
+            ExportColumn("Number", text_cell("number")),
+            ExportColumn("Subject", text_cell("subject")),
+            ExportColumn("Customer", text_cell("customer__name")),
+            ExportColumn("Status", label_cell("status", Ticket.Status.choices)),
+            ExportColumn("Priority", label_cell("priority", Ticket.Priority.choices)),
+            ExportColumn("Created", datetime_cell("created_at")),
+            ExportColumn("Last updated", datetime_cell("updated_at")),
+        ),
+    ),
     search_placeholder="Search number or subject",
     toolbar_fields=("status", "priority"),
     chips=customer_chips,
     empty_title=_empty_title,
-    get=queries.ticket_get,
-    panel_template="support/_panel.html",
-    record_name="Ticket",
 )

@@ -1,11 +1,5 @@
-from django.urls import path
-
-from cloudfactory.support import views
+from cloudfactory.support.lists import TICKET_LIST_PAGE
 
 app_name = "support"
 
-urlpatterns = [
-    path("support", views.ticket_list, name="list"),
-    path("support/export", views.export, name="export"),
-    path("support/<int:pk>/panel", views.panel, name="panel"),
-]
+urlpatterns = TICKET_LIST_PAGE.urls("support")

@@ -2,15 +2,11 @@ from django import forms
 
 from cloudfactory.customers.filters import CustomerChoiceField
 from cloudfactory.users.models import TenantUser
-from cloudfactory.users.queries import DEFAULT_SORT, SORTS, TenantUserFilter
 from cloudfactory.web.forms import SELECT, ListFilterForm
 
 
 class TenantUserFilterForm(ListFilterForm):
-    model = TenantUser
-    sorts = SORTS
-    default_sort = DEFAULT_SORT
-    filter_class = TenantUserFilter
+    """The list's URL state: q, customer, role, sort, cursor, selected."""
 
     customer = CustomerChoiceField()
     role = forms.ChoiceField(

@@ -1,36 +1,46 @@
 from cloudfactory.customers.filters import customer_chips
 from cloudfactory.users import queries
-from cloudfactory.users.export import USER_EXPORT_COLUMNS, tenant_user_export_queryset
 from cloudfactory.users.forms import TenantUserFilterForm
-from cloudfactory.web.keyset import keyset_cursor
-from cloudfactory.web.listing import Column, ListPage
+from cloudfactory.users.models import TenantUser
+from cloudfactory.web.export import ExportColumn, datetime_cell, label_cell, text_cell
+from cloudfactory.web.listing import Column, Export, ListPage, RecordPanel, link_cell
 
 USER_LIST_PAGE = ListPage(
     namespace="users",
     title="Users",
     noun="users",
+    record_name="User",
     permission="users.view_tenantuser",
-    filter_form=TenantUserFilterForm,
-    query=queries.tenant_user_list,
-    count=queries.tenant_user_count,
-    cursor_of=lambda row, sort: keyset_cursor(row, queries.SORTS[sort]),
+    query=queries.TENANT_USERS,
+    form=TenantUserFilterForm,
     columns=(
-        Column("name", "Name", sort="name"),
-        Column("email", "Email"),
-        Column("customer", "Customer"),
-        Column("role", "Role"),
-        Column("created_at", "Created", sort="created"),
-        Column("last_seen_at", "Last seen"),
+        Column("name", "Name", link_cell("name"), sort="name"),
+        Column("email", "Email", "{{ row.email|highlight:q }}"),
+        Column("customer", "Customer", "{{ row.customer.name }}"),
+        Column("role", "Role", "{{ row.get_role_display }}"),
+        Column(
+            "created_at", "Created", "{{ row.created_at|timestamp }}", sort="created"
+        ),
+        Column(
+            "last_seen_at",
+            "Last seen",
+            '{% if row.last_seen_at %}{{ row.last_seen_at|timestamp:"ago" }}'
+            '{% else %}<span class="muted">Never</span>{% endif %}',
+        ),
     ),
-    template="users/list.html",
-    row_template="users/_row.html",
-    export_permission="users.export_tenantuser",
-    export_columns=USER_EXPORT_COLUMNS,
-    export_queryset=tenant_user_export_queryset,
+    panel=RecordPanel(get=queries.tenant_user_get, template="users/_panel.html"),
+    export=Export(
+        permission="users.export_tenantuser",
+        columns=(
+            ExportColumn("Name", text_cell("name")),
+            ExportColumn("Email", text_cell("email")),
+            ExportColumn("Customer", text_cell("customer__name")),
+            ExportColumn("Role", label_cell("role", TenantUser.Role.choices)),
+            ExportColumn("Created", datetime_cell("created_at")),
+            ExportColumn("Last seen", datetime_cell("last_seen_at")),
+        ),
+    ),
     search_placeholder="Search name or email",
     toolbar_fields=("role",),
     chips=customer_chips,
-    get=queries.tenant_user_get,
-    panel_template="users/_panel.html",
-    record_name="User",
 )

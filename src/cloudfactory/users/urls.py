@@ -1,11 +1,5 @@
-from django.urls import path
-
-from cloudfactory.users import views
+from cloudfactory.users.lists import USER_LIST_PAGE
 
 app_name = "users"
 
-urlpatterns = [
-    path("users", views.user_list, name="list"),
-    path("users/export", views.export, name="export"),
-    path("users/<int:pk>/panel", views.panel, name="panel"),
-]
+urlpatterns = USER_LIST_PAGE.urls("users")

@@ -2,7 +2,7 @@ from django.urls import NoReverseMatch, reverse
 
 # Sidebar entries: label, URL name, permission needed to see it.
 NAVIGATION = (
-    ("Overview", "web:home", None),
+    ("Overview", "overview:home", None),
     ("Customers", "customers:list", "customers.view_customer"),
     ("Users", "users:list", "users.view_tenantuser"),
     ("Orders", "orders:list", "orders.view_order"),

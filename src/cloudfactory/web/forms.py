@@ -1,4 +1,4 @@
-"""The part of every list's filter form that the list engine itself reads."""
+"""The filter forms of the lists: the part every list shares, and date ranges."""
 
 import dataclasses
 from datetime import date, datetime, time, timedelta
@@ -8,23 +8,22 @@ from django.db import models
 from django.utils import timezone
 
 from cloudfactory.web.cursor import BadCursor, cursor_decode
+from cloudfactory.web.query import ListFilter, ListQuery
 
 SELECT = forms.Select(attrs={"class": "input select"})
 
 
 class ListFilterForm(forms.Form):
-    """q, sort, cursor and selected; subclasses add their filters and `to_filter`.
+    """The one parser of a list's URL state: q, sort, cursor and selected here;
+    subclasses add their filter fields. Bound to the list's `ListQuery`, it
+    fills that query's filter (`to_filter`) and reads the cursor (`after`).
 
-    Subclasses set `model`, `sorts` (URL value -> ordering), `default_sort`, the
-    `filter_class` their fields fill, and `date_ranges`: for a prefix "placed",
-    the fields placed_from and placed_to become the filter's placed_since and
-    placed_before instants (whole days in the staff member's time zone).
+    A field that cleans to a model instance (a customer) fills the filter's
+    `<name>_id`. `date_ranges`: for a prefix "placed", the fields placed_from
+    and placed_to fill the filter's placed_since and placed_before instants
+    (whole days in the staff member's time zone).
     """
 
-    model: type[models.Model]
-    sorts: dict[str, tuple[str, str]]
-    default_sort: str
-    filter_class: type
     date_ranges: tuple[str, ...] = ()
 
     q = forms.CharField(required=False, max_length=200, strip=True)
@@ -39,16 +38,18 @@ class ListFilterForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, query: ListQuery, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sort"].choices = [(s, s) for s in self.sorts]
-        ascending = ", ".join(s for s in self.sorts if not s.startswith("-"))
+        self.query = query
+        sorts = query.sorts
+        self.fields["sort"].choices = [(key, key) for key in sorts.keys]
+        ascending = ", ".join(sort.key for sort in sorts.sorts)
         self.fields["sort"].error_messages["invalid_choice"] = (
             f"Sort by one of: {ascending}."
         )
 
     def clean_sort(self) -> str:
-        return self.cleaned_data["sort"] or self.default_sort
+        return self.cleaned_data["sort"] or self.query.sorts.default
 
     def clean(self):
         cleaned = super().clean()
@@ -56,28 +57,40 @@ class ListFilterForm(forms.Form):
         token = cleaned.get("cursor")
         if token and "sort" in cleaned:
             try:
-                cleaned["after"] = self._cursor(token, self.sorts[cleaned["sort"]])
+                cleaned["after"] = self._cursor(token, cleaned["sort"])
             except BadCursor as exc:
                 self.add_error("cursor", str(exc))
         for prefix in self.date_ranges:
             check_date_range(self, f"{prefix}_from", f"{prefix}_to")
         return cleaned
 
-    def to_filter(self, limit: int = 50):
+    @property
+    def after(self) -> tuple | None:
+        """The keyset cursor of a valid form: (sort value, id) or None."""
+        return self.cleaned_data["after"]
+
+    @property
+    def selected_id(self) -> int | None:
+        """The row whose panel is open, of a valid form."""
+        return self.cleaned_data.get("selected")
+
+    def to_filter(self) -> ListFilter:
         """The query's filter object from the valid form."""
         data = dict(self.cleaned_data)
         for prefix in self.date_ranges:
             first, last = data.pop(f"{prefix}_from"), data.pop(f"{prefix}_to")
             data[f"{prefix}_since"], data[f"{prefix}_before"] = day_bounds(first, last)
-        names = {field.name for field in dataclasses.fields(self.filter_class)}
-        return self.filter_class(
-            **{name: value for name, value in data.items() if name in names},
-            limit=limit,
+        for name, value in list(data.items()):
+            if isinstance(value, models.Model):
+                data[f"{name}_id"] = value.pk
+        names = {field.name for field in dataclasses.fields(self.query.filter)}
+        return self.query.filter(
+            **{name: value for name, value in data.items() if name in names}
         )
 
-    def _cursor(self, token: str, ordering: tuple[str, str]) -> tuple:
+    def _cursor(self, token: str, sort: str) -> tuple:
         value, pk = cursor_decode(token)
-        field = self.model._meta.get_field(ordering[0].lstrip("-"))
+        field = self.query.model._meta.get_field(self.query.sorts.field(sort))
         if isinstance(field, models.DateTimeField):
             fits = isinstance(value, datetime)
         elif isinstance(field, models.IntegerField):

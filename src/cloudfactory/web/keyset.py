@@ -1,7 +1,7 @@
 """Keyset pagination: seek past the last row shown instead of an OFFSET, so page
 5,000 costs what page 1 does. Every ordering ends with the primary key."""
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 
 def keyset_after(qs: QuerySet, ordering: tuple[str, str], after: tuple) -> QuerySet:
@@ -12,8 +12,3 @@ def keyset_after(qs: QuerySet, ordering: tuple[str, str], after: tuple) -> Query
     return qs.filter(
         Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"id__{op}": pk})
     )
-
-
-def keyset_cursor(row: Model, ordering: tuple[str, str]) -> tuple:
-    """The cursor `(value, id)` that continues after `row` in `ordering`."""
-    return getattr(row, ordering[0].lstrip("-")), row.pk

@@ -1,35 +1,65 @@
-"""The one list engine: a page declares its columns, filters, query and count;
-this module parses the URL state, runs the query and renders the full page or
-the partial htmx asked for."""
+"""The page half of the list contract, and the one engine that serves it.
 
-from collections.abc import Callable
+A list page declares, in its domain's `lists.py`: its `ListQuery` (the rows),
+the form that parses the URL into that query's filter, its columns (each with
+its own cell template), its detail panel, its export and a few words. This
+module answers the list (the full page, or the fragment htmx asks for), the
+panel of one row and the CSV export, and gives the URLs of all three.
+"""
+
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any, Generic, Literal, Protocol
+from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.urls import reverse
+from django.template import engines
+from django.template.base import Template
+from django.urls import URLPattern, path, reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from cloudfactory.errors import NotFound
 from cloudfactory.web.cursor import cursor_encode
-from cloudfactory.web.export import export_response, filter_payload
-from cloudfactory.web.pages import COUNT_CAP
+from cloudfactory.web.export import ExportColumn, export_response, filter_payload
+from cloudfactory.web.forms import ListFilterForm
+from cloudfactory.web.query import PAGE_SIZE, F, ListQuery, Page
 
-PAGE_SIZE = 50
 # Stands for a row's id in a URL reversed once per list (see ListPage.panel_url).
 _ANY_ID = 2_147_483_647
+# What a row's links carry beside the list's filters; never part of its state.
+_TRANSIENT = ("cursor", "selected")
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
     label: str
-    align: str = "start"
-    # The ascending sort key in the URL (`name`; `-name` descends), if sortable.
+    # The cell's template, inline: the inside of its <td>. Context: row, q
+    # (the search, for `highlight`) and select_url (a first cell links to
+    # "{{ select_url }}{{ row.pk }}" with class row-link).
+    cell: str
+    align: Literal["start", "end"] = "start"
+    # The Sort key (ascending) the header's link sorts by, if sortable.
     sort: str | None = None
+
+
+def link_cell(field: str) -> str:
+    """A row's first cell: `field`, its search highlighted, opening the panel."""
+    return (
+        '<a class="row-link" href="{{ select_url }}{{ row.pk }}">'
+        f"{{{{ row.{field}|highlight:q }}}}</a>"
+    )
+
+
+def pill_cell(field: str) -> str:
+    """A choice field as a coloured pill with its label."""
+    return (
+        f'<span class="pill pill-{{{{ row.{field}|tone }}}}">'
+        f"{{{{ row.get_{field}_display }}}}</span>"
+    )
 
 
 @dataclass(frozen=True)
@@ -41,41 +71,69 @@ class Chip:
     value: str
 
 
+class Panel(Protocol):
+    """A row's detail panel: its template and what that template needs."""
+
+    template: str
+
+    def context(self, request: HttpRequest, pk: int) -> dict | None:
+        """The template's context for row `pk`; None when there is no such row."""
+        ...
+
+
 @dataclass(frozen=True)
-class ListPage:
+class RecordPanel:
+    """A panel showing one row as `row`, read by `get` (None when missing)."""
+
+    get: Callable[[int], Any]
+    template: str
+
+    def context(self, request: HttpRequest, pk: int) -> dict | None:
+        row = self.get(pk)
+        return None if row is None else {"row": row}
+
+
+@dataclass(frozen=True)
+class Export:
+    permission: str
+    columns: tuple[ExportColumn, ...]
+
+
+@dataclass(frozen=True)
+class ListPage(Generic[F]):
     namespace: str  # URL namespace: "customers" -> "customers:list"
     title: str
     noun: str  # plural, lower case: "customers"
+    record_name: str  # "Ticket": for "Ticket #5 does not exist."
     permission: str
-    filter_form: type  # a Form with to_filter(limit) -> the query's filter object
-    query: Callable  # filter -> page with rows, has_more, exhaustive
-    count: Callable  # filter -> (count, exact)
-    cursor_of: Callable  # (row, sort) -> (value, id)
+    query: ListQuery[F]
+    form: type[ListFilterForm]
     columns: tuple[Column, ...]
-    template: str  # the full page
-    row_template: str  # the cells of one row (web/_row.html wraps them)
-    default_sort: str = "-created"
-    export_permission: str | None = None
-    # (request, filter or None, form) -> extra context of the full page.
-    page_context: Callable | None = None
+    panel: Panel
+    export: Export | None = None
+    template: str = "web/list.html"
     search_placeholder: str = "Search"
     # Form fields shown in the toolbar as controls (selects, dates), in order.
     toolbar_fields: tuple[str, ...] = ()
-    # cleaned_data -> the chips of filters set by links rather than controls.
-    chips: Callable[[dict], list[Chip]] | None = None
-    # filter -> the empty state's sentence ("No companies match “acme”").
-    empty_title: Callable | None = None
-    # The CSV export: its columns, and filter -> every matching row, sorted.
-    export_columns: tuple = ()
-    export_queryset: Callable | None = None
-    # The detail panel of one row: id -> row or None, and its template.
-    get: Callable | None = None
-    panel_template: str = ""
-    record_name: str = "Record"  # "Ticket": for "Ticket #5 does not exist."
-    # Beside the count when a search looked through only part of the table.
-    partial_note: str = (
-        "among the newest; type three or more characters to search them all"
-    )
+    # The form's cleaned data -> chips of filters set by links, not controls.
+    chips: Callable[[Mapping[str, Any]], list[Chip]] | None = None
+    # (filter, cleaned data) -> the empty state's sentence.
+    empty_title: Callable[[F, Mapping[str, Any]], str] | None = None
+    # The full page's extras (the Customers page's summary cards).
+    page_context: Callable[[HttpRequest], dict] | None = None
+
+    def urls(self, prefix: str) -> list[URLPattern]:
+        """The list at `prefix`, its export and each row's panel beside it."""
+        base = prefix.rstrip("/")
+        return [
+            path(prefix, self.as_view(), name="list"),
+            path(f"{base}/export", self.export_as_view(), name="export"),
+            path(f"{base}/<int:pk>/panel", self.panel_as_view(), name="panel"),
+        ]
+
+    def parse(self, params: QueryDict) -> ListFilterForm:
+        """The URL state through the list's form (the one parser)."""
+        return self.form(params, query=self.query)
 
     def panel_url(self, pk: int) -> str:
         """The URL of row `pk`'s detail panel: one reverse per list, not per row."""
@@ -84,6 +142,22 @@ class ListPage:
     @cached_property
     def _panel_url_pattern(self) -> str:
         return reverse(f"{self.namespace}:panel", args=[_ANY_ID])
+
+    @cached_property
+    def cells(self) -> Template:
+        """Every column's cell in one compiled template: a row renders once,
+        with no include per cell."""
+        source = "".join(
+            f'<td class="num">{c.cell}</td>'
+            if c.align == "end"
+            else f"<td>{c.cell}</td>"
+            for c in self.columns
+        )
+        return engines["django"].engine.from_string(source)
+
+    @property
+    def partial_note(self) -> str:
+        return self.query.search.partial_note
 
     def as_view(self) -> Callable:
         @require_GET
@@ -98,20 +172,21 @@ class ListPage:
         def view(request: HttpRequest, pk: int) -> HttpResponse:
             if not request.user.has_perm(self.permission):
                 raise PermissionDenied
-            row = self.get(pk)
-            if row is None:
-                raise NotFound(f"{self.record_name} #{pk} does not exist.")
-            return render(request, self.panel_template, {"list": self, "row": row})
+            context = self.panel.context(request, pk)
+            if context is None:
+                missing = {"list": self, "missing_id": pk}
+                return render(request, "web/_missing_panel.html", missing, status=404)
+            return render(request, self.panel.template, {"list": self, **context})
 
         view.__name__ = f"{self.namespace}_panel"
         return view
 
-    def export_response(self, f, *, actor) -> HttpResponse:
+    def export_response(self, f: F, *, actor) -> HttpResponse:
         """Every row `f` matches as `<noun>-YYYY-MM-DD.csv`, streamed, and logged
         as `<noun>.exported` with `actor`, the filters and the row count."""
         return export_response(
-            self.export_queryset(f),
-            self.export_columns,
+            self.query.export_rows(f),
+            self.export.columns,
             stem=self.noun,
             kind=f"{self.noun}.exported",
             actor=actor,
@@ -121,9 +196,9 @@ class ListPage:
     def export_as_view(self) -> Callable:
         @require_GET
         def view(request: HttpRequest) -> HttpResponse:
-            if not request.user.has_perm(self.export_permission):
+            if self.export is None or not request.user.has_perm(self.export.permission):
                 raise PermissionDenied
-            form = self.filter_form(request.GET)
+            form = self.parse(request.GET)
             if not form.is_valid():
                 return HttpResponse(
                     " ".join(_sentences(form)),
@@ -138,28 +213,26 @@ class ListPage:
     def respond(self, request: HttpRequest) -> HttpResponse:
         if not request.user.has_perm(self.permission):
             raise PermissionDenied
-        form = self.filter_form(request.GET)
+        form = self.parse(request.GET)
         partial = bool(request.htmx) and not request.htmx.history_restore_request
         if not form.is_valid():
             context = {"list": self, "form": form, "errors": _sentences(form)}
             if partial:
                 return self._render(request, "web/_results.html", context, 400)
-            context.update(self._page_context(request, None, form))
+            context.update(self._page_context(request, None))
             return self._render(request, self.template, context, 400)
 
-        f = form.to_filter(limit=PAGE_SIZE)
-        page = self.query(f)
+        f = form.to_filter()
+        page = self.query.page(f, after=form.after, limit=PAGE_SIZE)
         chips = self.chips(form.cleaned_data) if self.chips else []
         context = {
-            "list": self,
+            **self.row_context(request.GET, f),
             "form": form,
-            "filter": f,
             "page": page,
             "next_url": self._next_url(request.GET, page, f),
             "sort_links": self._sort_links(request.GET, f.sort),
             "state": _state(request.GET),
-            "select_prefix": _select_prefix(request.GET),
-            "selected_id": form.cleaned_data.get("selected"),
+            "selected_id": form.selected_id,
             "chips": [
                 {
                     "chip": chip,
@@ -167,34 +240,51 @@ class ListPage:
                 }
                 for chip in chips
             ],
-            "empty_title": self.empty_title(f) if self.empty_title else "",
-            "can_export": bool(self.export_permission)
-            and request.user.has_perm(self.export_permission),
+            "empty_title": self.empty_title(f, form.cleaned_data)
+            if self.empty_title
+            else "",
+            "can_export": self.export is not None
+            and request.user.has_perm(self.export.permission),
         }
-        if f.after is not None and partial:
+        if form.after is not None and partial:
             return self._render(request, "web/_rows.html", context)
-        context["count"], context["count_exact"] = self._count(f, page)
+        context["count"], context["count_exact"] = self.query.count(f, page)
         if partial:
             return self._render(request, "web/_results.html", context)
-        context.update(self._page_context(request, f, form))
+        context.update(self._page_context(request, form.selected_id))
         return self._render(request, self.template, context)
 
-    def _page_context(self, request, f, form) -> dict:
+    def row_context(self, params: QueryDict, f: F | None = None) -> dict:
+        """What web/_row.html needs to render a row of this list as the list
+        with `params` shows it: its search highlighted, its link keeping the
+        list's state. Without `f`, `params` are parsed (and ignored if bad)."""
+        if f is None:
+            form = self.parse(params)
+            if not form.is_valid():
+                params = QueryDict()
+                form = self.parse(params)
+                form.is_valid()
+            f = form.to_filter()
+        return {"list": self, "filter": f, "select_prefix": _select_prefix(params)}
+
+    def row_context_for(self, request: HttpRequest) -> dict:
+        """`row_context` for the list the request came from (htmx's current
+        URL): a row swapped in out of band keeps that list's state."""
+        current = request.htmx.current_url if request.htmx else None
+        params = QueryDict(urlsplit(current).query if current else "")
+        return self.row_context(params)
+
+    def _page_context(self, request: HttpRequest, selected: int | None) -> dict:
         """The full page's extras: the page's own, and the panel the URL selects,
         so a reload or a pasted link shows the same screen."""
-        context = self.page_context(request, f, form) if self.page_context else {}
-        selected = getattr(form, "cleaned_data", {}).get("selected")
-        if selected and self.get is not None:
-            context["selected_row"] = self.get(selected)
+        context = self.page_context(request) if self.page_context else {}
+        if selected:
+            panel = self.panel.context(request, selected)
+            if panel is None:
+                context["missing_id"] = selected
+            else:
+                context.update(panel, panel_open=True)
         return context
-
-    def _count(self, f, page) -> tuple[int, bool]:
-        """The page's own total when its search saw every match, else the count."""
-        if getattr(page, "total", None) is not None:
-            return min(
-                page.total, COUNT_CAP
-            ), page.total <= COUNT_CAP and page.exhaustive
-        return self.count(f)
 
     def _render(self, request, template, context, status=200) -> HttpResponse:
         response = render(request, template, context, status=status)
@@ -202,11 +292,11 @@ class ListPage:
         patch_vary_headers(response, ["HX-Request"])
         return response
 
-    def _next_url(self, params: QueryDict, page, f) -> str | None:
+    def _next_url(self, params: QueryDict, page: Page, f: F) -> str | None:
         if not page.has_more:
             return None
         query = params.copy()
-        query["cursor"] = cursor_encode(*self.cursor_of(page.rows[-1], f.sort))
+        query["cursor"] = cursor_encode(*self.query.cursor(page.rows[-1], f))
         query.pop("selected", None)
         return f"?{query.urlencode()}"
 
@@ -237,7 +327,7 @@ class ListPage:
 def _without(path: str, params: QueryDict, name: str) -> str:
     """This list's URL without the filter `name` (and without cursor or selection)."""
     query = params.copy()
-    for dropped in (name, "cursor", "selected"):
+    for dropped in (name, *_TRANSIENT):
         query.pop(dropped, None)
     return f"{path}?{query.urlencode()}" if query else path
 
@@ -251,7 +341,7 @@ def _select_prefix(params: QueryDict) -> str:
 def _state(params: QueryDict) -> str:
     """The list's filters and sort as a query string, without cursor or selection."""
     query = params.copy()
-    for transient in ("cursor", "selected"):
+    for transient in _TRANSIENT:
         query.pop(transient, None)
     return query.urlencode()
 

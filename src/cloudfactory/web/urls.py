@@ -5,7 +5,6 @@ from cloudfactory.web import views
 app_name = "web"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
 ]

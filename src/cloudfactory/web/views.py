@@ -1,25 +1,11 @@
 import logging
 
-from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from cloudfactory.activity.queries import event_recent
-from cloudfactory.customers.queries import platform_totals
-
 logger = logging.getLogger(__name__)
-
-
-@require_GET
-@permission_required("customers.view_customer", raise_exception=True)
-def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "web/home.html",
-        {"totals": platform_totals(), "events": event_recent(limit=15)},
-    )
 
 
 @login_not_required

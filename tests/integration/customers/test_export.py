@@ -1,25 +1,23 @@
 import csv
 import io
 import logging
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from django.core.exceptions import FieldError
 from django.core.signals import request_finished
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, close_old_connections, connection
 from django.db.models import F
 from django.db.models.expressions import RawSQL
 from django.utils import timezone as django_timezone
 
 from cloudfactory.activity.models import Event
-from cloudfactory.customers import export
 from cloudfactory.customers.lists import CUSTOMER_LIST_PAGE
 from cloudfactory.customers.models import Customer
-from cloudfactory.customers.queries import CustomerFilter, customer_list
-from cloudfactory.search import queries as search_queries
+from cloudfactory.customers.queries import CUSTOMERS, CustomerFilter
 from cloudfactory.text import fold
+from cloudfactory.textsearch import queries as search_queries
 from cloudfactory.web import export as engine
 from cloudfactory.web.export import BOM, ExportColumn, csv_stream
 from tests.factories import (
@@ -61,7 +59,7 @@ def exported_names(f: CustomerFilter) -> list[str]:
 
 
 def listed_names(f: CustomerFilter) -> list[str]:
-    return [c.name for c in customer_list(replace(f, limit=1_000)).rows]
+    return [c.name for c in CUSTOMERS.page(f, limit=1_000).rows]
 
 
 def set_name(customer: Customer, raw: str) -> None:
@@ -356,8 +354,8 @@ def test_a_failure_to_record_the_export_is_logged(customers, caplog):
         raise RuntimeError("the log is down")
 
     chunks = csv_stream(
-        export.customer_export_queryset(CustomerFilter()),
-        export.CUSTOMER_EXPORT_COLUMNS,
+        CUSTOMERS.export_rows(CustomerFilter()),
+        CUSTOMER_LIST_PAGE.export.columns,
         on_finish=refuse,
     )
     with caplog.at_level(logging.ERROR):
@@ -365,3 +363,26 @@ def test_a_failure_to_record_the_export_is_logged(customers, caplog):
 
     assert len(table(body)) == 1 + len(customers)
     assert "Could not record a CSV export of 6 rows" in caplog.text
+
+
+def test_the_audit_filters_are_read_without_a_query(django_assert_num_queries):
+    # Not even a transaction: on SQLite one would wait for the write lock.
+    f = CustomerFilter(q="acme", type="company", sort="name")
+    with django_assert_num_queries(0):
+        payload = engine.filter_payload(f)
+    assert payload == {"q": "acme", "sort": "name", "type": "company", "status": ""}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_export_is_logged_in_a_transaction_of_its_own(customers):
+    logged_in_transaction = []
+
+    def watch(execute, sql, params, many, context):
+        if sql.startswith("INSERT") and Event._meta.db_table in sql:
+            logged_in_transaction.append(connection.in_atomic_block)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch):
+        download(CustomerFilter(q="acm"))
+    assert logged_in_transaction == [True]
+    assert Event.objects.get(kind=EXPORTED).payload["rows"] == 2

@@ -5,16 +5,23 @@ from django.db import connection
 from django.utils import timezone
 
 from cloudfactory.customers.models import Customer
-from cloudfactory.customers.queries import (
-    CustomerFilter,
-    cursor_of,
-    customer_count,
-    customer_list,
-)
-from cloudfactory.search import queries as search_queries
+from cloudfactory.customers.queries import CUSTOMERS, CustomerFilter
+from cloudfactory.textsearch import queries as search_queries
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def page_of(*, after=None, limit=50, **filters):
+    return CUSTOMERS.page(CustomerFilter(**filters), after=after, limit=limit)
+
+
+def count_of(**filters):
+    return CUSTOMERS.count(CustomerFilter(**filters))
+
+
+def cursor_of(customer, sort):
+    return CUSTOMERS.sorts.cursor(customer, sort)
 
 
 def names(page) -> list[str]:
@@ -45,7 +52,7 @@ def customers():
 
 
 def test_newest_first_by_default(customers):
-    assert names(customer_list(CustomerFilter())) == [c.name for c in customers]
+    assert names(page_of()) == [c.name for c in customers]
 
 
 @pytest.mark.parametrize(
@@ -64,13 +71,13 @@ def test_newest_first_by_default(customers):
 def test_search_is_case_accent_insensitive_substring_over_name_email_company(
     customers, q, expected
 ):
-    assert names(customer_list(CustomerFilter(q=q))) == expected
-    assert customer_count(CustomerFilter(q=q)) == (len(expected), True)
+    assert names(page_of(q=q)) == expected
+    assert count_of(q=q) == (len(expected), True)
 
 
 @pytest.mark.parametrize("q", ["ü", "mu", "z"])
 def test_short_pieces_search_too(customers, q):
-    found = names(customer_list(CustomerFilter(q=q)))
+    found = names(page_of(q=q))
     assert found and all(
         search_queries.fold(q)
         in search_queries.fold(f"{c.name} {c.email} {c.company_name}")
@@ -83,23 +90,21 @@ def test_the_indexed_path_is_taken_when_the_window_has_too_few_matches(
     customers, monkeypatch
 ):
     monkeypatch.setattr(search_queries, "WINDOW", 2)
-    assert names(customer_list(CustomerFilter(q="acme"))) == [
+    assert names(page_of(q="acme")) == [
         "Acme Corp",
         "Zoë O'Brien",
     ]
-    assert names(customer_list(CustomerFilter(q="jan"))) == ["Jan Kowalski"]
+    assert names(page_of(q="jan")) == ["Jan Kowalski"]
 
 
 def test_search_combines_with_type_and_status(customers):
-    assert names(customer_list(CustomerFilter(q="acme", type="individual"))) == [
-        "Zoë O'Brien"
-    ]
-    assert names(customer_list(CustomerFilter(type="company", status="active"))) == [
+    assert names(page_of(q="acme", type="individual")) == ["Zoë O'Brien"]
+    assert names(page_of(type="company", status="active")) == [
         "Müller GmbH",
         "Brûlerie 100%",
     ]
-    assert customer_count(CustomerFilter(type="company")) == (3, True)
-    assert customer_count(CustomerFilter(status="active")) == (3, True)
+    assert count_of(type="company") == (3, True)
+    assert count_of(status="active") == (3, True)
 
 
 @pytest.mark.parametrize(
@@ -108,31 +113,29 @@ def test_search_combines_with_type_and_status(customers):
 def test_keyset_pages_cover_every_row_once_in_order(customers, sort):
     seen, after = [], None
     while True:
-        page = customer_list(CustomerFilter(sort=sort, after=after, limit=2))
+        page = page_of(sort=sort, after=after, limit=2)
         seen += page.rows
         if not page.has_more:
             break
         after = cursor_of(page.rows[-1], sort)
     assert len(seen) == len(customers)
-    assert seen == customer_list(CustomerFilter(sort=sort, limit=50)).rows
+    assert seen == page_of(sort=sort, limit=50).rows
 
 
 def test_keyset_pages_of_a_search(customers):
-    first = customer_list(CustomerFilter(q="a", limit=1, sort="name"))
-    second = customer_list(
-        CustomerFilter(
-            q="a", limit=1, sort="name", after=cursor_of(first.rows[0], "name")
-        )
+    first = page_of(q="a", limit=1, sort="name")
+    second = page_of(
+        q="a", limit=1, sort="name", after=cursor_of(first.rows[0], "name")
     )
     assert first.rows[0].name < second.rows[0].name
 
 
 def test_a_lookup_search_tells_its_total_so_the_list_need_not_count(customers):
-    assert customer_list(CustomerFilter(q="acme")).total == 2
-    first = customer_list(CustomerFilter(q="acme", limit=1))
+    assert page_of(q="acme").total == 2
+    first = page_of(q="acme", limit=1)
     assert (len(first.rows), first.total) == (1, 2)
     after = cursor_of(first.rows[0], "-created")
-    assert customer_list(CustomerFilter(q="acme", limit=1, after=after)).total is None
+    assert page_of(q="acme", limit=1, after=after).total is None
 
 
 def test_a_walk_that_fills_the_page_counts_its_matches_in_the_same_go(
@@ -140,9 +143,9 @@ def test_a_walk_that_fills_the_page_counts_its_matches_in_the_same_go(
 ):
     # Lookups made dear: "acme" is walked, and the walk finds a whole page.
     monkeypatch.setattr(search_queries, "LOOKUP_COST", {connection.vendor: 1e9})
-    page = customer_list(CustomerFilter(q="acme", limit=1))
+    page = page_of(q="acme", limit=1)
     assert [len(page.rows), page.has_more, page.total] == [1, True, 2]
-    assert customer_count(CustomerFilter(q="acme")) == (2, True)
+    assert count_of(q="acme") == (2, True)
 
 
 def test_a_walk_counts_no_further_than_asked(customers, monkeypatch):

@@ -129,6 +129,23 @@ def test_an_admin_changes_a_status_with_a_reason(admin_client, admin_staff):
     assert f'id="customers-row-{customer.pk}"' in response.content.decode()
 
 
+def test_the_row_changed_in_place_keeps_the_lists_state(admin_client):
+    customer = CustomerFactory(name="Acme Corp", type="company")
+    url = reverse("customers:change_status", args=[customer.pk])
+    current = "http://testserver/customers/?q=acme&type=company&sort=name"
+    response = admin_client.post(
+        url,
+        {"status": "suspended", "reason": "Chargebacks"},
+        headers={"HX-Request": "true", "HX-Current-URL": current},
+    )
+    html = response.content.decode()
+    row = html.split(f'id="customers-row-{customer.pk}"')[1].split("</tr>")[0]
+    state = "?q=acme&amp;type=company&amp;sort=name&amp;selected="
+    assert f'hx-push-url="{state}{customer.pk}"' in row
+    assert f'href="{state}{customer.pk}"' in row
+    assert "<mark>Acme</mark> Corp" in row
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

@@ -358,7 +358,7 @@ def test_export_streams_every_matching_invoice_and_is_logged(
     assert event.actor == admin_staff
     assert event.payload["rows"] == 3
     assert event.payload["complete"] is True
-    assert event.payload["filters"]["customer"] == acme.pk
+    assert event.payload["filters"]["customer_id"] == acme.pk
 
 
 def test_export_follows_search_status_and_dates(admin_client, acme, muller):

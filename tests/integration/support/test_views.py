@@ -289,7 +289,7 @@ def test_the_export_button_downloads_what_the_list_shows(admin_client, tickets, 
         "Cannot export invoices",
     ]
     event = Event.objects.get(kind=EXPORTED)
-    assert event.payload["filters"]["customer"] == acme.pk
+    assert event.payload["filters"]["customer_id"] == acme.pk
     assert event.payload["rows"] == 2
 
 

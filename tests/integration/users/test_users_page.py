@@ -105,7 +105,7 @@ def test_export_lists_the_filtered_users_and_is_logged(
     event = Event.objects.get(kind="users.exported")
     assert event.actor == admin_staff
     assert event.payload["rows"] == 2
-    assert event.payload["filters"]["customer"] == acme.pk
+    assert event.payload["filters"]["customer_id"] == acme.pk
 
 
 def test_roles_and_methods(client, acme):

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from cloudfactory.search.indexes import trigram_index
+from cloudfactory.textsearch.indexes import trigram_index
 
 
 class Migration(migrations.Migration):

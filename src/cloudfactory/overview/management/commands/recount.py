@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from cloudfactory.customers import recount
+from cloudfactory.overview import recount
 
 SHOWN = 20
 

@@ -1,6 +1,6 @@
 import math
 
-from cloudfactory.search.queries import WINDOW, WINDOW_FACTOR, Estimate, walk_window
+from cloudfactory.textsearch.queries import WINDOW, WINDOW_FACTOR, Estimate, walk_window
 
 MILLION = 1_000_000
 
