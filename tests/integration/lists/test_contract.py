@@ -141,6 +141,17 @@ def test_a_page_and_its_fragment_vary_on_htmx(admin_client, spec):
 
 
 @each_list
+def test_only_a_sort_other_than_the_default_goes_into_the_url(admin_client, spec):
+    # The page tells the toolbar which sort to keep in the URL (data-sort).
+    sorts = spec.page.query.sorts
+    html = admin_client.get(spec.path).content.decode()
+    assert 'data-sort=""' in html
+    other = next(key for key in sorts.keys if key != sorts.default)
+    html = admin_client.get(spec.path, {"sort": other}).content.decode()
+    assert f'data-sort="{other}"' in html
+
+
+@each_list
 @pytest.mark.parametrize("search", ["", "short", "long"])
 def test_every_sort_counts_the_rows_it_lists_and_exports_them_in_order(
     admin_client, records, monkeypatch, spec, search
