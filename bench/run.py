@@ -310,15 +310,15 @@ def list_db_time(params: dict, repeat: int, path: str = "/customers/") -> DbTime
     from cloudfactory.web.listing import PAGE_SIZE
 
     page = LIST_PAGES()[path]
-    form = page.filter_form(params)
+    form = page.parse(params)
     if not form.is_valid():
         raise RuntimeError(f"Bad list parameters {params}: {form.errors}")
-    f = form.to_filter(limit=PAGE_SIZE)
+    f = form.to_filter()
 
     def work():
-        rows = page.query(f)
-        if f.after is None:
-            page._count(f, rows)  # the count the view runs, if any
+        rows = page.query.page(f, after=form.after, limit=PAGE_SIZE)
+        if form.after is None:
+            page.query.count(f, rows)  # the count the view runs, if any
 
     return db_time(capture(work), repeat)
 
@@ -447,15 +447,13 @@ def export_once(client: Client, server: Server) -> Export:
 
 
 def export_db_time(plans) -> tuple[DbTime, str]:
-    from cloudfactory.customers.export import (
-        CUSTOMER_EXPORT_COLUMNS,
-        customer_export_queryset,
-    )
+    from cloudfactory.customers.lists import CUSTOMER_LIST_PAGE
     from cloudfactory.customers.queries import CustomerFilter
     from cloudfactory.web.export import export_sql
 
     sql, params = export_sql(
-        customer_export_queryset(CustomerFilter()), CUSTOMER_EXPORT_COLUMNS
+        CUSTOMER_LIST_PAGE.query.export_rows(CustomerFilter()),
+        CUSTOMER_LIST_PAGE.export.columns,
     )
     db = db_time([(sql, tuple(params))], 1, timing=False)
     plans.append(("Export (all rows)", db))
