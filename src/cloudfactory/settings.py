@@ -1,10 +1,12 @@
 """Settings, all read from the environment (see README's configuration table)."""
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 VAR_DIR = Path(os.environ.get("CLOUDFACTORY_VAR_DIR", Path.cwd() / "var")).resolve()
 
@@ -154,7 +156,33 @@ LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "staff:login"
 
-# Failed logins: after 5 for one email from one address, that pair waits 15 min.
+
+def _trusted_proxies() -> list[str]:
+    """TRUSTED_PROXIES: comma-separated addresses or networks of the proxies
+    whose X-Forwarded-For is believed; none by default."""
+    proxies = []
+    for entry in os.environ.get("TRUSTED_PROXIES", "").split(","):
+        if entry.strip():
+            try:
+                network = ipaddress.ip_network(entry.strip(), strict=False)
+            except ValueError:
+                raise ImproperlyConfigured(
+                    f"TRUSTED_PROXIES: {entry.strip()!r} is neither an IP address "
+                    "nor a network such as 10.0.0.0/8."
+                ) from None
+            proxies.append(str(network))
+    return proxies
+
+
+TRUSTED_PROXIES = _trusted_proxies()
+
+# Failed sign-ins (staff/throttle.py, docs/decisions.md), counted by email in
+# one spelling and by the client address (staff/addresses.py):
+# - one email from one address: after AXES_FAILURE_LIMIT, that pair waits 15 min;
+# - one address, any emails: after SIGN_IN_ADDRESS_FAILURE_LIMIT, 15 min;
+# - one email, any address: from its SIGN_IN_DELAY_AFTER-th failure on, each
+#   next try waits twice as long (1 s, 2 s, 4 s, ...) up to SIGN_IN_DELAY_CAP
+#   seconds, except from a browser that has signed in to it before.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -194,3 +222,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+AXES_USERNAME_CALLABLE = "cloudfactory.staff.throttle.axes_username"
+AXES_CLIENT_IP_CALLABLE = "cloudfactory.staff.addresses.throttled_address"
+AXES_HANDLER = "cloudfactory.staff.throttle.SignInAxesHandler"
+SIGN_IN_ADDRESS_FAILURE_LIMIT = int(
+    os.environ.get("SIGN_IN_ADDRESS_FAILURE_LIMIT", "20")
+)
+SIGN_IN_DELAY_AFTER = int(os.environ.get("SIGN_IN_DELAY_AFTER", "5"))
+SIGN_IN_DELAY_CAP = int(os.environ.get("SIGN_IN_DELAY_CAP", "300"))

@@ -2,7 +2,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from cloudfactory.errors import DomainError
-from cloudfactory.staff.models import StaffUser
+from cloudfactory.staff.models import StaffUser, staff_email
 from cloudfactory.staff.roles import ROLES, roles_sync
 
 
@@ -17,7 +17,7 @@ def staff_create_or_update(
     if role not in ROLES:
         raise DomainError(f"Unknown role {role!r}: choose one of {', '.join(ROLES)}.")
     roles_sync()
-    email = StaffUser.objects.normalize_email(email).lower()
+    email = staff_email(email)
     user = StaffUser.objects.filter(email=email).first()
     created = user is None
     if created:
