@@ -76,6 +76,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cloudfactory.web.database.QueryDeadlineMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -113,14 +114,46 @@ DATABASE_URL = os.environ.get(
     "DATABASE_URL", f"sqlite:///{VAR_DIR / 'cloudfactory.sqlite3'}"
 )
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+# Downloads at once per process, and per staff member (the next gets a 429).
+EXPORTS_PER_PROCESS = int(os.environ.get("EXPORTS_PER_PROCESS", "4"))
+EXPORTS_PER_MEMBER = int(os.environ.get("EXPORTS_PER_MEMBER", "2"))
+# Seconds a download may run, and may wait on a client that stops reading.
+EXPORT_STATEMENT_TIMEOUT = int(os.environ.get("EXPORT_STATEMENT_TIMEOUT", "600"))
+SEND_DEADLINE = float(os.environ.get("SEND_DEADLINE", "30"))
+# A page's query that gets no answer for this long is given up (PostgreSQL),
+# so a hung database answers 503 in under 2 seconds instead of hanging.
+DATABASE_QUERY_DEADLINE = float(os.environ.get("DATABASE_QUERY_DEADLINE", "1.2"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _POSTGRES_CONNECTION = {
+        "connect_timeout": 2,
+        # A peer that stopped answering is noticed in seconds, not hours.
+        "keepalives": 1,
+        "keepalives_idle": 5,
+        "keepalives_interval": 2,
+        "keepalives_count": 2,
+    }
     # A connection pool per process: a new connection costs 3-6 ms a request.
     DATABASES["default"]["OPTIONS"] = {
+        **_POSTGRES_CONNECTION,
+        "application_name": "cloudfactory",
         "pool": {
             "min_size": 2,
             "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "10")),
-            "timeout": 10,
-        }
+            # Waiting longer for a connection only delays the 503.
+            "timeout": 1.5,
+        },
+    }
+    # Downloads read through a small pool of their own, so stalled ones never
+    # take the connections pages need.
+    DATABASES["exports"] = {
+        **DATABASES["default"],
+        "OPTIONS": {
+            **_POSTGRES_CONNECTION,
+            "application_name": "cloudfactory-export",
+            "options": f"-c statement_timeout={EXPORT_STATEMENT_TIMEOUT * 1000}",
+            "pool": {"min_size": 0, "max_size": EXPORTS_PER_PROCESS, "timeout": 1.5},
+        },
+        "TEST": {"MIRROR": "default"},
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
@@ -134,6 +167,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file, not memory: the browser tests' server process opens the same one.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # Downloads read through a connection of their own (see PostgreSQL's).
+    DATABASES["exports"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "staff.StaffUser"

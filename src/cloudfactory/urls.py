@@ -1,5 +1,8 @@
 from django.urls import include, path
 
+# A 500 that the database caused is a 503 with a sentence (web/database.py).
+handler500 = "cloudfactory.web.database.server_error"
+
 urlpatterns = [
     path("", include("cloudfactory.web.urls")),
     path("", include("cloudfactory.overview.urls")),

@@ -1,10 +1,15 @@
-"""Django's ASGI handler with its request threads kept for the next request."""
+"""Django's ASGI handler with its request threads kept for the next request,
+and a deadline on every write to a client."""
 
 import asyncio
+import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import ThreadSensitiveContext
+from django.conf import settings
 from django.core.handlers.asgi import ASGIHandler
+
+logger = logging.getLogger(__name__)
 
 # Threads kept idle for the next requests; beyond, a burst's threads end.
 IDLE_THREADS = 16
@@ -24,6 +29,7 @@ class RequestThreadHandler(ASGIHandler):
         if scope["type"] != "http":
             raise ValueError(f"Only HTTP connections are served, not {scope['type']}.")
         executor = self._idle.pop() if self._idle else self._new_executor()
+        send = send_within(settings.SEND_DEADLINE, send)
         try:
             async with ThreadSensitiveContext(executor=executor):
                 await self.handle(scope, receive, send)
@@ -43,3 +49,25 @@ class RequestThreadHandler(ASGIHandler):
 
 def _idle() -> None:
     """Queued behind a request's work: done once the thread is free."""
+
+
+class ClientTooSlow(asyncio.CancelledError):
+    """A client read nothing for SEND_DEADLINE seconds. Django's handler takes
+    it as a client that went away: the response is closed, and a download
+    gives back its connection and its slot."""
+
+
+def send_within(seconds: float, send):
+    """`send`, cut off when a body write waits on the client for `seconds`
+    (the server waits while a client that stopped reading fills its buffers)."""
+
+    async def timed_send(message):
+        if message["type"] != "http.response.body":
+            return await send(message)
+        try:
+            return await asyncio.wait_for(send(message), seconds)
+        except TimeoutError:
+            logger.warning("A client read nothing for %.0f s; dropping it", seconds)
+            raise ClientTooSlow from None
+
+    return timed_send

@@ -43,7 +43,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from asgiref.sync import sync_to_async
-from django.db import connections, transaction
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -62,6 +63,7 @@ from django.utils.http import content_disposition_header
 from cloudfactory import money
 from cloudfactory.activity.models import Event
 from cloudfactory.activity.services import event_append
+from cloudfactory.web.export_slots import Slot
 
 logger = logging.getLogger(__name__)
 
@@ -273,14 +275,24 @@ class CsvStreamingResponse(StreamingHttpResponse):
     Under ASGI, Django reads a sync iterator with `sync_to_async(list)`: the
     whole file in memory before the first byte. Here each chunk is pulled on
     its own, in the request's thread-sensitive thread: the thread that ran the
-    view, so the generator uses the request's database connection, which Django
-    closes when the request finishes. A client that goes away cancels the pull;
-    the generator is then closed in that same thread.
+    view, so the generator uses that thread's connection to the exports
+    database, which Django closes when the request finishes. A client that
+    goes away cancels the pull; the generator is then closed in that same
+    thread, and the download's slot is released (see export_slots.py).
     """
 
-    def __init__(self, chunks: Generator[bytes, None, None], *, filename: str):
+    def __init__(
+        self,
+        chunks: Generator[bytes, None, None],
+        *,
+        filename: str,
+        slot: Slot | None = None,
+    ):
         super().__init__(chunks, content_type="text/csv; charset=utf-8")
         self._chunks = chunks
+        self._slot = slot
+        if slot is not None:
+            slot.bind(self)
         self["Content-Disposition"] = content_disposition_header(
             as_attachment=True, filename=filename
         )
@@ -296,6 +308,15 @@ class CsvStreamingResponse(StreamingHttpResponse):
                 yield part
         finally:
             await sync_to_async(self._chunks.close, thread_sensitive=True)()
+            self._release()
+
+    def close(self):
+        super().close()
+        self._release()
+
+    def _release(self) -> None:
+        if self._slot is not None:
+            self._slot.release()
 
 
 def filter_payload(f) -> dict:
@@ -326,17 +347,25 @@ def export_response(
     kind: str,
     actor,
     filters: dict,
+    slot: Slot | None = None,
 ) -> CsvStreamingResponse:
     """Every row of `qs` as the download `stem-YYYY-MM-DD.csv`, logged as `kind`
-    when its stream ends (see `csv_stream`). No query until it is read."""
+    when its stream ends (see `csv_stream`), read through the exports database.
+    No query until it is read; `slot` is released when the response is done."""
 
     def log(rows: int, complete: bool) -> None:
         export_log(
             kind=kind, actor=actor, filters=filters, rows=rows, complete=complete
         )
 
-    chunks = csv_stream(qs, columns, on_finish=log)
-    return CsvStreamingResponse(chunks, filename=csv_filename(stem))
+    chunks = csv_stream(qs.using(export_database()), columns, on_finish=log)
+    return CsvStreamingResponse(chunks, filename=csv_filename(stem), slot=slot)
+
+
+def export_database() -> str:
+    """The database alias downloads read through: a pool of their own when the
+    settings declare one ("exports"), so they never hold a page's connection."""
+    return "exports" if "exports" in settings.DATABASES else DEFAULT_DB_ALIAS
 
 
 def money_cell(field: str, currency_field: str = "currency") -> Expression:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from cloudfactory.web.cursor import cursor_encode
 from cloudfactory.web.export import ExportColumn, export_response, filter_payload
+from cloudfactory.web.export_slots import EXPORT_SLOTS, ExportsBusy, Slot
 from cloudfactory.web.forms import ListFilterForm
 from cloudfactory.web.query import PAGE_SIZE, F, ListQuery, Page
 
@@ -181,7 +182,7 @@ class ListPage(Generic[F]):
         view.__name__ = f"{self.namespace}_panel"
         return view
 
-    def export_response(self, f: F, *, actor) -> HttpResponse:
+    def export_response(self, f: F, *, actor, slot: Slot | None = None) -> HttpResponse:
         """Every row `f` matches as `<noun>-YYYY-MM-DD.csv`, streamed, and logged
         as `<noun>.exported` with `actor`, the filters and the row count."""
         return export_response(
@@ -191,6 +192,7 @@ class ListPage(Generic[F]):
             kind=f"{self.noun}.exported",
             actor=actor,
             filters=filter_payload(f),
+            slot=slot,
         )
 
     def export_as_view(self) -> Callable:
@@ -200,12 +202,18 @@ class ListPage(Generic[F]):
                 raise PermissionDenied
             form = self.parse(request.GET)
             if not form.is_valid():
-                return HttpResponse(
-                    " ".join(_sentences(form)),
-                    status=400,
-                    content_type="text/plain; charset=utf-8",
+                return _plain(" ".join(_sentences(form)), status=400)
+            try:
+                slot = EXPORT_SLOTS.take(request.user.pk)
+            except ExportsBusy as busy:
+                return _plain(str(busy), status=429)
+            try:
+                return self.export_response(
+                    form.to_filter(), actor=request.user, slot=slot
                 )
-            return self.export_response(form.to_filter(), actor=request.user)
+            except BaseException:
+                slot.release()
+                raise
 
         view.__name__ = f"{self.namespace}_export"
         return view
@@ -344,6 +352,12 @@ def _state(params: QueryDict) -> str:
     for transient in _TRANSIENT:
         query.pop(transient, None)
     return query.urlencode()
+
+
+def _plain(sentence: str, *, status: int) -> HttpResponse:
+    return HttpResponse(
+        sentence, status=status, content_type="text/plain; charset=utf-8"
+    )
 
 
 def _sentences(form) -> list[str]:

@@ -373,7 +373,7 @@ def test_the_audit_filters_are_read_without_a_query(django_assert_num_queries):
     assert payload == {"q": "acme", "sort": "name", "type": "company", "status": ""}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, databases=["default", "exports"])
 def test_the_export_is_logged_in_a_transaction_of_its_own(customers):
     logged_in_transaction = []
 
