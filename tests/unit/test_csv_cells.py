@@ -23,15 +23,44 @@ def test_cells_a_spreadsheet_would_run_get_a_leading_quote(formula):
 
 
 @pytest.mark.parametrize(
-    "text", ["Acme Corp", "Ann-Marie", "a=b", " =1", "'quoted", "1+1", "", "Zoë"]
+    ("text", "cell"),
+    [
+        ("Acme;=1+1", "Acme;'=1+1"),
+        ('x;"=1', "x;'\"=1"),
+        ("a;-b;@c;+d;\te", "a;'-b;'@c;'+d;'\te"),
+        (";=1", ";'=1"),
+    ],
+)
+def test_what_follows_a_semicolon_cannot_start_a_formula(text, cell):
+    # Read with `;` as the separator, each `;` starts a new cell.
+    assert neutralise(text) == cell
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Smith; Jones",
+        "Acme Corp",
+        "Ann-Marie",
+        "a=b",
+        " =1",
+        "'quoted",
+        "1+1",
+        "",
+        "Zoë",
+    ],
 )
 def test_other_cells_are_left_as_they_are(text):
     assert neutralise(text) == text
 
 
-def test_rows_end_in_crlf_and_only_commas_and_quotes_are_quoted():
+def test_rows_end_in_crlf_and_every_cell_is_quoted():
     lines = csv_lines([["Smith, Jones", 'Say "hi"', "plain", 3, None, ""]])
-    assert lines == b'"Smith, Jones","Say ""hi""",plain,3,,\r\n'
+    assert lines == b'"Smith, Jones","Say ""hi""","plain","3","",""\r\n'
+
+
+def test_a_semicolon_stays_inside_its_quoted_cell():
+    assert csv_lines([["Acme;=1+1", "x"]]) == b'"Acme;=1+1","x"\r\n'
 
 
 def test_lines_are_utf8_and_read_back_unchanged():
@@ -41,13 +70,13 @@ def test_lines_are_utf8_and_read_back_unchanged():
 
 
 def test_the_header_starts_with_a_byte_order_mark_and_is_neutralised():
-    assert csv_header(["Name", "-Total"]) == BOM + b"Name,'-Total\r\n"
+    assert csv_header(["Name", "-Total"]) == BOM + b'"Name","\'-Total"\r\n'
     assert BOM == b"\xef\xbb\xbf"
 
 
 def test_copy_output_becomes_crlf_rows_and_is_counted():
-    blocks = [b"a,1\n", memoryview(b'"b, c",2\n'), b"d,3\n"]
-    assert crlf_rows(blocks) == (b'a,1\r\n"b, c",2\r\nd,3\r\n', 3)
+    blocks = [b'"a","1"\n', memoryview(b'"b, c","2"\n'), b'"d","3"\n']
+    assert crlf_rows(blocks) == (b'"a","1"\r\n"b, c","2"\r\n"d","3"\r\n', 3)
     assert crlf_rows([]) == (b"", 0)
 
 

@@ -5,8 +5,9 @@ and a tuple of `ExportColumn`. Each column's cell is a SQL expression that
 already yields the final text (labels, ISO 8601 dates, neutralised text), so
 the rows reach the response without a Python step per cell:
 
-- PostgreSQL: `COPY (SELECT ...) TO STDOUT (FORMAT csv)` on the request's own
-  connection, its blocks joined into chunks of about CHUNK_BYTES.
+- PostgreSQL: `COPY (SELECT ...) TO STDOUT (FORMAT csv, FORCE_QUOTE *)` on
+  the request's own connection, its blocks joined into chunks of about
+  CHUNK_BYTES.
 - SQLite: the same SELECT read FETCH_ROWS at a time and written by the csv module.
 
 Either way memory stays constant and the header goes out before the query runs.
@@ -27,10 +28,13 @@ A declaration, e.g. for orders (a `customer__name` field follows the join):
 `csv_stream` and `CsvStreamingResponse` are the pieces it is made of.
 
 The file: UTF-8 with a byte-order mark (so spreadsheets read accents), RFC 4180
-(CRLF row ends; a field holding a comma or a quote is quoted, quotes doubled),
-a header row first. Line breaks inside text cells become spaces: every row is
-then exactly one line, which is what lets COPY's LF row ends become CRLF with a
-plain byte replace, and the two databases write the same bytes.
+(CRLF row ends, quotes doubled), a header row first. Every cell is quoted, the
+header's and empty ones too (`""`), and text is neutralised (`neutralise`): a
+spreadsheet whose list separator is `;` must not find a formula in
+`Acme;=1+1`. No cell is NULL (COPY writes NULL unquoted): empty text is ''.
+Line breaks inside text cells become spaces: every row is then exactly one
+line, which is what lets COPY's LF row ends become CRLF with a plain byte
+replace, and the two databases write the same bytes.
 """
 
 import csv
@@ -55,7 +59,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Concat, Left, LPad, NullIf, Replace
+from django.db.models.functions import Cast, Coalesce, Concat, Left, LPad, Replace
 from django.db.models.lookups import In
 from django.http import StreamingHttpResponse
 from django.utils.http import content_disposition_header
@@ -70,6 +74,11 @@ logger = logging.getLogger(__name__)
 BOM = "\ufeff".encode()
 # First characters that make a spreadsheet run a cell as a formula (OWASP).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet reading the file with `;` as its list separator starts a cell
+# at every `;`, quoted or not, after the first cell of a line: what follows a
+# `;` in text gets the leading quote too when it would start a formula (or a
+# quote, which would hide one).
+AFTER_SEMICOLON = ("=", "+", "-", "@", "\t", '"')
 # About what one response write should carry: big enough to amortise the
 # per-chunk cost, small enough that the first rows leave at once.
 CHUNK_BYTES = 64 * 1024
@@ -88,26 +97,27 @@ class ExportColumn:
 
 
 def neutralise(text: str) -> str:
-    """`text` as a cell a spreadsheet shows as text rather than running it."""
+    """`text` as a cell a spreadsheet shows as text rather than running it,
+    read with `,` or with `;` as the list separator."""
+    for start in AFTER_SEMICOLON:
+        text = text.replace(f";{start}", f";'{start}")
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def text_cell(field: str) -> Expression:
     """A text field on one line (each CR or LF a space), neutralised like
-    `neutralise` (judged on the first character as stored); empty as NULL.
-
-    Empty becomes NULL so PostgreSQL's COPY writes it as nothing, as the csv
-    module does, instead of `""`.
-    """
+    `neutralise` (judged on the first character as stored); NULL as ''."""
     space = Value(" ")
     one_line = Replace(Replace(F(field), Value("\r"), space), Value("\n"), space)
+    for start in AFTER_SEMICOLON:
+        one_line = Replace(one_line, Value(f";{start}"), Value(f";'{start}"))
     is_formula = In(Left(F(field), 1), FORMULA_STARTS)
     safe = Case(
         When(is_formula, then=Concat(Value("'"), one_line)),
         default=one_line,
         output_field=CharField(),
     )
-    return NullIf(safe, Value(""))
+    return Coalesce(safe, Value(""))
 
 
 def label_cell(field: str, choices: Iterable[tuple[str, str]]) -> Expression:
@@ -120,7 +130,8 @@ def label_cell(field: str, choices: Iterable[tuple[str, str]]) -> Expression:
 
 
 def number_cell(field: str) -> Expression:
-    return F(field)
+    """A number as its digits; NULL as ''."""
+    return Coalesce(Cast(F(field), CharField()), Value(""))
 
 
 class IsoUtc(Func):
@@ -141,7 +152,8 @@ class IsoUtc(Func):
 
 
 def datetime_cell(field: str) -> Expression:
-    return IsoUtc(F(field))
+    """An instant as `IsoUtc`; NULL (say, never seen) as ''."""
+    return Coalesce(IsoUtc(F(field)), Value(""))
 
 
 def csv_filename(stem: str, today: date | None = None) -> str:
@@ -151,9 +163,9 @@ def csv_filename(stem: str, today: date | None = None) -> str:
 
 
 def csv_lines(rows: Iterable[Sequence]) -> bytes:
-    """Rows as RFC 4180 lines in UTF-8: CRLF ends, quotes only where needed."""
+    """Rows as RFC 4180 lines in UTF-8: CRLF ends, every cell quoted."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL).writerows(rows)
     return buffer.getvalue().encode()
 
 
@@ -173,15 +185,18 @@ def export_sql(qs: QuerySet, columns: Sequence[ExportColumn]) -> tuple[str, list
     """The SELECT of the export's cells, in `qs`'s filter and order."""
     cells = {f"export_cell_{n}": column.cell for n, column in enumerate(columns)}
     rows = qs.annotate(**cells).values_list(*cells)
-    sql, params = rows.query.get_compiler(using=rows.db).as_sql()
+    # elide_empty=False: a filter that can match nothing (an empty IN) is
+    # compiled to a WHERE that is false rather than raising EmptyResultSet,
+    # and the file is the header alone.
+    compiler = rows.query.get_compiler(using=rows.db, elide_empty=False)
+    sql, params = compiler.as_sql()
     return sql, list(params)
 
 
 def _copy_chunks(connection, sql: str, params: list) -> Iterator[tuple[bytes, int]]:
     # COPY takes no parameters: bind them client-side, as psycopg quotes them.
-    copy_sql = (
-        f"COPY ({connection.ops.compose_sql(sql, params)}) TO STDOUT (FORMAT csv)"
-    )
+    select = connection.ops.compose_sql(sql, params)
+    copy_sql = f"COPY ({select}) TO STDOUT (FORMAT csv, FORCE_QUOTE *)"
     # Ending a COPY early cancels it, which would abort a transaction around
     # it (a test's, say); a savepoint of its own keeps the connection usable
     # for logging the export. wrap_database_errors: psycopg's errors as

@@ -54,6 +54,11 @@ def table(body: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text, newline="")))
 
 
+def quoted(cells: list[str]) -> bytes:
+    """A line's cells as the export writes them: each one quoted."""
+    return ",".join(f'"{cell}"' for cell in cells).encode()
+
+
 def exported_names(f: CustomerFilter) -> list[str]:
     return [row[0] for row in table(download(f))[1:]]
 
@@ -97,7 +102,7 @@ def customers():
 
 def test_the_file_has_a_bom_the_header_and_crlf_row_ends(customers):
     body = download()
-    assert body.startswith(BOM + ",".join(HEADER).encode() + b"\r\n")
+    assert body.startswith(BOM + quoted(HEADER) + b"\r\n")
     lines = body.split(b"\r\n")
     assert lines[-1] == b""
     assert len(lines) == 1 + len(customers) + 1
@@ -125,8 +130,8 @@ def test_a_row_holds_labels_counts_and_the_utc_creation_date():
 
     # The same bytes from both databases: COPY on PostgreSQL, csv on SQLite.
     assert body.endswith(
-        b'"Smith, ""Bob"" & Co",Individual,Suspended,bob@example.com,'
-        b"2,1,3,2025-03-12T14:03:00Z\r\n"
+        b'"Smith, ""Bob"" & Co","Individual","Suspended","bob@example.com",'
+        b'"2","1","3","2025-03-12T14:03:00Z"\r\n'
     )
 
 
@@ -157,6 +162,10 @@ def test_accents_and_other_scripts_round_trip():
         ("'quoted", "'quoted"),
         ("Line\nbreak", "Line break"),
         ("Two\r\nlines", "Two  lines"),
+        ("Acme;=1+1", "Acme;'=1+1"),
+        ('Acme;"=1+1"', 'Acme;\'"=1+1"'),
+        ("a;-b;@c;+d", "a;'-b;'@c;'+d"),
+        ("Smith; Jones", "Smith; Jones"),
     ],
 )
 def test_text_a_spreadsheet_would_run_is_neutralised(raw, cell):
@@ -238,7 +247,7 @@ def test_the_header_goes_out_before_any_query(customers, django_assert_num_queri
     chunks = iter(CUSTOMER_LIST_PAGE.export_response(CustomerFilter(), actor=None))
     with django_assert_num_queries(0):
         first = next(chunks)
-    assert first == BOM + ",".join(HEADER).encode() + b"\r\n"
+    assert first == BOM + quoted(HEADER) + b"\r\n"
 
 
 def test_the_export_is_logged_with_actor_filters_and_rows_once_read(
@@ -331,7 +340,7 @@ def test_a_failing_export_is_logged_and_still_reported(customers, caplog):
     chunks = csv_stream(
         Customer.objects.all(), broken, on_finish=lambda *end: finished.append(end)
     )
-    assert next(chunks) == BOM + b"Oops\r\n"
+    assert next(chunks) == BOM + b'"Oops"\r\n'
 
     with caplog.at_level(logging.ERROR), pytest.raises(DatabaseError):
         next(chunks)

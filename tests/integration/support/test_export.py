@@ -40,6 +40,11 @@ def table(body: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text, newline="")))
 
 
+def quoted(cells: list[str]) -> bytes:
+    """A line's cells as the export writes them: each one quoted."""
+    return ",".join(f'"{cell}"' for cell in cells).encode()
+
+
 def exported_numbers(f: TicketFilter) -> list[str]:
     return [row[0] for row in table(download(f))[1:]]
 
@@ -50,7 +55,7 @@ def listed_numbers(f: TicketFilter) -> list[str]:
 
 def test_the_file_has_a_bom_the_header_and_crlf_row_ends(tickets):
     body = download()
-    assert body.startswith(BOM + ",".join(HEADER).encode() + b"\r\n")
+    assert body.startswith(BOM + quoted(HEADER) + b"\r\n")
     lines = body.split(b"\r\n")
     assert lines[-1] == b""
     assert len(lines) == 1 + len(tickets) + 1
@@ -73,8 +78,8 @@ def test_a_row_holds_labels_quotes_and_utc_dates(acme):
 
     # The same bytes from both databases: COPY on PostgreSQL, csv on SQLite.
     assert body.endswith(
-        f'{ticket.number},"Invoice ""March"", again",Acme Corp,Pending,High,'.encode()
-        + b"2025-03-12T14:03:00Z,2025-03-13T09:30:00Z\r\n"
+        f'"{ticket.number}","Invoice ""March"", again","Acme Corp",'.encode()
+        + b'"Pending","High","2025-03-12T14:03:00Z","2025-03-13T09:30:00Z"\r\n'
     )
 
 
