@@ -1,7 +1,7 @@
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_credentials
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from cloudfactory.staff import throttle
 from cloudfactory.staff.forms import StaffLoginForm
@@ -20,7 +20,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        self.email = staff_email(request.POST.get("username", ""))
+        self.email = _valid_email(request.POST.get("username", ""))
         self.locked = bool(self.email) and AxesProxyHandler.is_locked(
             request, get_credentials(self.email)
         )
@@ -57,6 +57,15 @@ class LoginView(auth_views.LoginView):
         )
         response["Retry-After"] = str(seconds)
         return response
+
+
+def _valid_email(text: str) -> str:
+    """The email in its one spelling, or "" when the form will refuse it (and
+    then check no password either)."""
+    try:
+        return staff_email(StaffLoginForm.base_fields["username"].clean(text))
+    except ValidationError:
+        return ""
 
 
 def _duration(seconds: int) -> str:

@@ -270,3 +270,14 @@ def test_failures_in_any_capitals_share_one_count(client, settings):
     assert set(AccessAttempt.objects.values_list("username", flat=True)) == {
         "admin@cloudfactory.local"
     }
+
+
+@pytest.mark.parametrize(
+    "email", ["ada\x00@example.com", "a" * 300 + "@example.com", "not an email", ""]
+)
+def test_an_email_the_form_refuses_is_answered_with_a_sentence(client, email):
+    response = _sign_in(client, email, WRONG)
+
+    assert response.status_code == 200
+    assert "field-invalid" in response.content.decode()
+    assert SignInThrottle.objects.exists() is False
