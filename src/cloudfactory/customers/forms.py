@@ -1,6 +1,7 @@
 from django import forms
 
 from cloudfactory.customers.models import Customer
+from cloudfactory.web.cursor import MAX_BIGINT
 from cloudfactory.web.forms import SELECT, ListFilterForm
 
 
@@ -29,4 +30,20 @@ class StatusChangeForm(forms.Form):
     status = forms.ChoiceField(choices=Customer.Status.choices)
     reason = forms.CharField(
         max_length=500, strip=True, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+HISTORY_LINK_DAMAGED = "This history link is damaged; reopen the customer."
+
+
+class HistoryPageForm(forms.Form):
+    """`?before=<event id>`: the older part of a customer's account history."""
+
+    before = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_BIGINT,
+        error_messages={
+            key: HISTORY_LINK_DAMAGED
+            for key in ("required", "invalid", "min_value", "max_value")
+        },
     )

@@ -4,7 +4,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from cloudfactory.customers import queries, services
-from cloudfactory.customers.forms import StatusChangeForm
+from cloudfactory.customers.forms import (
+    HISTORY_LINK_DAMAGED,
+    HistoryPageForm,
+    StatusChangeForm,
+)
 from cloudfactory.customers.lists import CUSTOMER_LIST_PAGE
 from cloudfactory.customers.panel import HISTORY_PAGE, panel_context
 from cloudfactory.errors import DomainError, NotFound
@@ -32,12 +36,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @permission_required(VIEW, raise_exception=True)
 def history(request: HttpRequest, pk: int) -> HttpResponse:
-    before = request.GET.get("before", "")
-    if not before.isdigit():
+    form = HistoryPageForm(request.GET)
+    if not form.is_valid():
         return HttpResponse(
-            "This history link is damaged; reopen the customer.", status=400
+            HISTORY_LINK_DAMAGED, status=400, content_type="text/plain; charset=utf-8"
         )
-    entries = queries.customer_history(pk, before=int(before), limit=HISTORY_PAGE)
+    before = form.cleaned_data["before"]
+    entries = queries.customer_history(pk, before=before, limit=HISTORY_PAGE)
     more = entries[HISTORY_PAGE - 1].pk if len(entries) > HISTORY_PAGE else None
     context = {
         "history": entries[:HISTORY_PAGE],

@@ -4,10 +4,11 @@ import dataclasses
 from datetime import date, datetime, time, timedelta
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from cloudfactory.web.cursor import BadCursor, cursor_decode
+from cloudfactory.web.cursor import MAX_BIGINT, BadCursor, cursor_decode
 from cloudfactory.web.query import ListFilter, ListQuery
 
 SELECT = forms.Select(attrs={"class": "input select"})
@@ -32,9 +33,11 @@ class ListFilterForm(forms.Form):
     selected = forms.IntegerField(
         required=False,
         min_value=1,
+        max_value=MAX_BIGINT,
         error_messages={
             "invalid": "The selected row must be a number.",
             "min_value": "The selected row must be a number.",
+            "max_value": "The selected row must be a number.",
         },
     )
 
@@ -103,14 +106,22 @@ class ListFilterForm(forms.Form):
 
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "input"})
+# The days a date filter accepts: whole days in any time zone then stay within
+# the instants Python and both databases hold (9999-12-31 has no next day).
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 
 
 def date_field(label: str) -> forms.DateField:
     """An optional day in the toolbar, as the browser's date picker."""
+    out_of_range = f"{label} must be a day from {FIRST_DAY} to {LAST_DAY}."
     return forms.DateField(
         required=False,
         label=label,
         widget=DATE,
+        validators=[
+            MinValueValidator(FIRST_DAY, out_of_range),
+            MaxValueValidator(LAST_DAY, out_of_range),
+        ],
         error_messages={"invalid": f"{label} must be a date like 2025-03-12."},
     )
 

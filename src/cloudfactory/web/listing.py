@@ -22,6 +22,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from cloudfactory.web.converters import ROW_ID
 from cloudfactory.web.cursor import cursor_encode
 from cloudfactory.web.export import ExportColumn, export_response, filter_payload
 from cloudfactory.web.export_slots import EXPORT_SLOTS, ExportsBusy, Slot
@@ -129,7 +130,7 @@ class ListPage(Generic[F]):
         return [
             path(prefix, self.as_view(), name="list"),
             path(f"{base}/export", self.export_as_view(), name="export"),
-            path(f"{base}/<int:pk>/panel", self.panel_as_view(), name="panel"),
+            path(f"{base}/<{ROW_ID}:pk>/panel", self.panel_as_view(), name="panel"),
         ]
 
     def parse(self, params: QueryDict) -> ListFilterForm:
