@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "csp",
     "cloudfactory.web",
     "cloudfactory.customers",
     "cloudfactory.users",
@@ -75,15 +76,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise: static files get the policies too.
+    "csp.middleware.CSPMiddleware",
+    "cloudfactory.web.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "cloudfactory.web.database.QueryDeadlineMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cloudfactory.web.security.PrivatePagesMiddleware",
     "cloudfactory.staff.middleware.StaffRequiredMiddleware",
     "cloudfactory.staff.middleware.StaffTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages (it leaves the reason for the sign-in page); its sign-out
+    # comes before StaffRequiredMiddleware's check, which runs per view.
+    "cloudfactory.web.security.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "cloudfactory.web.middleware.DomainErrorMiddleware",
@@ -234,6 +242,44 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Sessions last a working day from sign-in, and end sooner after an idle
+# spell (web/security.py SessionTimeoutMiddleware).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_HOURS", "12")) * 3600
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_MINUTES", "60")) * 60
+
+# HTTPS: all off for `make run`; docs/deployment.md's production profile sets
+# them.
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT")
+# The load balancer's health checks reach the instance over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD")
+# A header by which a proxy says the client came over HTTPS (X-Forwarded-Proto),
+# believed from anyone: only where nothing but the proxy reaches the instance.
+# `cloudfactory serve` already takes the scheme from TRUSTED_PROXIES alone.
+if _proxy_ssl_header := os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _proxy_ssl_header.upper().replace("-", "_"),
+        "https",
+    )
+
+# Scripts and styles from our own static files only: no inline code, no eval
+# (htmx runs with allowEval off, see web/base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

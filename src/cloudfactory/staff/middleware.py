@@ -12,7 +12,12 @@ class StaffRequiredMiddleware(LoginRequiredMiddleware):
     """Every view needs a signed-in staff member unless marked @login_not_required."""
 
     def handle_no_permission(self, request, view_func):
-        if request.path.startswith(MACHINE_PREFIXES):
+        # htmx too: it would follow the redirect and swap the sign-in page into
+        # the part of the page it was updating (htmx-errors.js says why).
+        if (
+            request.path.startswith(MACHINE_PREFIXES)
+            or request.headers.get("HX-Request") == "true"
+        ):
             return JsonResponse({"detail": "Sign in first."}, status=401)
         return super().handle_no_permission(request, view_func)
 

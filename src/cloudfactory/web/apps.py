@@ -1,6 +1,14 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 
 
 class WebConfig(AppConfig):
     name = "cloudfactory.web"
     label = "web"
+
+    def ready(self) -> None:
+        from cloudfactory.web.security import session_start
+
+        # The working day and the idle clock start at sign-in, in the same
+        # session write as the sign-in itself.
+        user_logged_in.connect(session_start, dispatch_uid="web.session_start")

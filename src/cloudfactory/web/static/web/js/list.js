@@ -5,7 +5,9 @@
 //   Esc          close the panel (menus close first: see menu.js)
 //   ?            show these shortcuts
 // The panel's Close link and Esc remove `selected` from the URL, so Back and a
-// pasted link agree with what is on screen.
+// pasted link agree with what is on screen. Back and Forward reload the page
+// from the server (web/base.html's htmx-config keeps no history cache), so the
+// toolbar shows the URL's filters without help from here.
 
 const list = document.querySelector("[data-list]");
 const panelSlot = document.querySelector("[data-panel-slot]");
@@ -108,16 +110,6 @@ document.body.addEventListener("htmx:afterSettle", () => {
   }
   const sort = document.querySelector("[data-sort]:not(section)");
   if (sort && results.dataset.sort !== undefined) sort.value = results.dataset.sort;
-});
-
-// Back and Forward restore the page from htmx's history cache, where form
-// controls keep their first values: set them from the URL again.
-document.body.addEventListener("htmx:historyRestore", () => {
-  const params = new URL(window.location.href).searchParams;
-  for (const control of document.querySelectorAll("form[role=search] [name]")) {
-    if (control.type === "hidden") continue;
-    control.value = params.get(control.name) ?? "";
-  }
 });
 
 // Empty filters stay out of the URL: `?type=company`, not `?q=&type=company&status=`.
