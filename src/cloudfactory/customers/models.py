@@ -92,6 +92,7 @@ class Customer(models.Model):
         permissions = [
             ("change_status", "Can suspend, reactivate or deactivate a customer"),
             ("export_customer", "Can export customers"),
+            ("view_billing", "Can see card details and billing addresses"),
         ]
 
     def __str__(self) -> str:

@@ -43,6 +43,8 @@ def panel_context(
         else None,
         "actions": status_actions(user, customer),
         "status_form": form,
+        # Card and billing address: for the roles that handle payment.
+        "can_view_billing": user.has_perm("customers.view_billing"),
     }
 
 

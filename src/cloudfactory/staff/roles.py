@@ -13,6 +13,7 @@ VIEW_ALL = (
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "admin": (
         *VIEW_ALL,
+        "customers.view_billing",
         "customers.change_status",
         "customers.export_customer",
         "users.export_tenantuser",
@@ -28,6 +29,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     ),
     "billing": (
         *VIEW_ALL,
+        "customers.view_billing",
         "customers.export_customer",
         "orders.export_order",
         "invoices.export_invoice",
