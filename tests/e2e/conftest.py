@@ -164,10 +164,27 @@ def browser(django_db_setup):
 
 
 @pytest.fixture
-def page(browser, server_url, transactional_db):
+def csp_violations() -> list[str]:
+    """What the page's Content-Security-Policy refused, as the page itself
+    heard it (`securitypolicyviolation`): "<directive> blocked <what>". A test
+    that provokes violations on purpose empties the list."""
+    return []
+
+
+# Installed in every document before its own scripts run.
+REPORT_VIOLATIONS = (
+    "document.addEventListener('securitypolicyviolation', (e) =>"
+    " window.reportViolation(`${e.violatedDirective} blocked"
+    " ${e.blockedURI || 'inline code'}`));"
+)
+
+
+@pytest.fixture
+def page(browser, server_url, transactional_db, csp_violations):
     """A fresh browser context (no cookies) per test, 1280x800, on the server.
 
-    A JavaScript error or a missing static file fails the test.
+    A JavaScript error, a missing static file or a violation of the
+    Content-Security-Policy fails the test.
     """
     context = browser.new_context(base_url=server_url, viewport=VIEWPORT)
     context.set_default_timeout(10_000)
@@ -180,8 +197,11 @@ def page(browser, server_url, transactional_db):
 
     page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
     page.on("response", note_missing_static)
+    page.expose_function("reportViolation", lambda text: csp_violations.append(text))
+    page.add_init_script(REPORT_VIOLATIONS)
     yield page
     context.close()
+    problems += [f"Content-Security-Policy: {v}" for v in csp_violations]
     if problems:
         pytest.fail("The page had problems:\n" + "\n".join(problems), pytrace=False)
 
