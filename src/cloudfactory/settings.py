@@ -231,9 +231,17 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The sign-in form posts the email as `username` (Django's AuthenticationForm).
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "cloudfactory.staff.throttle.axes_username"
+AXES_CLIENT_IP_CALLABLE = "cloudfactory.staff.addresses.throttled_address"
+AXES_HANDLER = "cloudfactory.staff.throttle.SignInAxesHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
 AXES_VERBOSE = False
+SIGN_IN_ADDRESS_FAILURE_LIMIT = int(
+    os.environ.get("SIGN_IN_ADDRESS_FAILURE_LIMIT", "20")
+)
+SIGN_IN_DELAY_AFTER = int(os.environ.get("SIGN_IN_DELAY_AFTER", "5"))
+SIGN_IN_DELAY_CAP = int(os.environ.get("SIGN_IN_DELAY_CAP", "300"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -303,11 +311,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
-AXES_USERNAME_CALLABLE = "cloudfactory.staff.throttle.axes_username"
-AXES_CLIENT_IP_CALLABLE = "cloudfactory.staff.addresses.throttled_address"
-AXES_HANDLER = "cloudfactory.staff.throttle.SignInAxesHandler"
-SIGN_IN_ADDRESS_FAILURE_LIMIT = int(
-    os.environ.get("SIGN_IN_ADDRESS_FAILURE_LIMIT", "20")
-)
-SIGN_IN_DELAY_AFTER = int(os.environ.get("SIGN_IN_DELAY_AFTER", "5"))
-SIGN_IN_DELAY_CAP = int(os.environ.get("SIGN_IN_DELAY_CAP", "300"))
