@@ -1,12 +1,13 @@
 """What `cloudfactory serve` adds to uvicorn for clients it cannot trust.
 
-uvicorn keeps a socket that never sends a request open for as long as the
-client likes, and counts it against `limit_concurrency` like a request being
-served: a few hundred silent sockets then answer every real request with 503.
-`GuardedHttpProtocol` closes a socket whose request head is not complete
-within the header timeout, and counts it against the limit only once that head
-has arrived. A socket costs a file descriptor, so the server also raises its
-open-file limit as far as the system lets it.
+uvicorn keeps a socket that never sends a request, or sends it a byte at a
+time, open for as long as the client likes, and counts a silent socket against
+`limit_concurrency` like a request being served: a few hundred of them then
+answer every real request with 503. `GuardedHttpProtocol` closes a connection
+whose request (head and body) has not fully arrived within the read timeout,
+and counts it against the limit only once its request head is in. A socket
+costs a file descriptor, so the server also raises its open-file limit as far
+as the system lets it.
 """
 
 import asyncio
@@ -16,58 +17,62 @@ import resource
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 # Read by every worker process: `serve` sets it before uvicorn starts them.
-HEADER_TIMEOUT_ENV = "SERVE_HEADER_TIMEOUT"
-DEFAULT_HEADER_TIMEOUT = 10.0
+READ_TIMEOUT_ENV = "SERVE_READ_TIMEOUT"
+DEFAULT_READ_TIMEOUT = 10.0
 # Where the hard limit is "unlimited", this is plenty for one process.
 OPEN_FILES_CEILING = 1_048_576
 
 
 class GuardedHttpProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol with a deadline for each request head."""
+    """uvicorn's httptools protocol with a deadline for reading each request."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.header_timeout = float(
-            os.environ.get(HEADER_TIMEOUT_ENV, DEFAULT_HEADER_TIMEOUT)
+        self.read_timeout = float(
+            os.environ.get(READ_TIMEOUT_ENV, DEFAULT_READ_TIMEOUT)
         )
-        self.header_deadline: asyncio.TimerHandle | None = None
+        self.read_deadline: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:
         super().connection_made(transport)
         # Counted against the limit once its request head is in (below).
         self.connections.discard(self)
-        self._arm_header_deadline()
+        self._arm_read_deadline()
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._cancel_header_deadline()
+        self._cancel_read_deadline()
         super().connection_lost(exc)
 
     def on_headers_complete(self) -> None:
-        self._cancel_header_deadline()
         self.connections.add(self)
         super().on_headers_complete()
 
+    def on_message_complete(self) -> None:
+        self._cancel_read_deadline()
+        super().on_message_complete()
+
     def on_response_complete(self) -> None:
         super().on_response_complete()
-        # Waiting for the next request on a kept-alive connection: its head
-        # must come in time too, even once its first bytes have stopped the
+        # Waiting for the next request on a kept-alive connection: it must
+        # come in time too, even once its first bytes have stopped the
         # keep-alive timer.
         if not self.transport.is_closing() and not self.pipeline:
-            self._arm_header_deadline()
+            self._arm_read_deadline()
 
-    def _arm_header_deadline(self) -> None:
-        self._cancel_header_deadline()
-        self.header_deadline = self.loop.call_later(
-            self.header_timeout, self._header_deadline_passed
+    def _arm_read_deadline(self) -> None:
+        self._cancel_read_deadline()
+        self.read_deadline = self.loop.call_later(
+            self.read_timeout, self._read_deadline_passed
         )
 
-    def _cancel_header_deadline(self) -> None:
-        if self.header_deadline is not None:
-            self.header_deadline.cancel()
-            self.header_deadline = None
+    def _cancel_read_deadline(self) -> None:
+        if self.read_deadline is not None:
+            self.read_deadline.cancel()
+            self.read_deadline = None
 
-    def _header_deadline_passed(self) -> None:
-        self.header_deadline = None
+    def _read_deadline_passed(self) -> None:
+        # A request whose body stopped coming is told its client is gone.
+        self.read_deadline = None
         if not self.transport.is_closing():
             self.transport.close()
 

@@ -19,7 +19,7 @@ from tests.integration.serving.server import serving
 CONCURRENCY = 50
 IDLE_SOCKETS = 4 * CONCURRENCY
 KEEP_ALIVE = 1
-HEADER_TIMEOUT = 2
+READ_TIMEOUT = 2
 SHUTDOWN_TIMEOUT = 2
 # Time for a busy two-core machine to act on a timer that has fired.
 MARGIN = 3
@@ -33,7 +33,7 @@ def server(django_db_setup, django_db_blocker, tmp_path_factory):
             tmp_path_factory.mktemp("serve"),
             f"--concurrency={CONCURRENCY}",
             f"--keep-alive={KEEP_ALIVE}",
-            f"--header-timeout={HEADER_TIMEOUT}",
+            f"--read-timeout={READ_TIMEOUT}",
             f"--shutdown-timeout={SHUTDOWN_TIMEOUT}",
         ) as server,
     ):
@@ -98,8 +98,8 @@ def test_idle_sockets_beyond_the_limit_do_not_stop_a_clients_request(server):
 
         assert status == 200, body
         assert _still_open(idle[-1]) is True  # answered while they wait
-        # And they are closed once the header timeout has passed.
-        assert _closed_within(idle[0], HEADER_TIMEOUT + MARGIN) is not None
+        # And they are closed once the read timeout has passed.
+        assert _closed_within(idle[0], READ_TIMEOUT + MARGIN) is not None
         assert _closed_within(idle[-1], 1) is not None
     finally:
         for sock in idle:
@@ -111,7 +111,7 @@ def test_a_request_head_sent_too_slowly_is_cut_off(server):
         sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
         started = time.monotonic()
         closed = False
-        while time.monotonic() - started < HEADER_TIMEOUT + MARGIN:
+        while time.monotonic() - started < READ_TIMEOUT + MARGIN:
             try:
                 sock.sendall(b"X-Slow: 1\r\n")
             except (BrokenPipeError, ConnectionResetError):
@@ -122,7 +122,41 @@ def test_a_request_head_sent_too_slowly_is_cut_off(server):
                 break
 
         assert closed is True
-        assert time.monotonic() - started >= HEADER_TIMEOUT - 0.5
+        assert time.monotonic() - started >= READ_TIMEOUT - 0.5
+
+
+def test_a_request_body_sent_too_slowly_is_cut_off(server):
+    with server.socket() as sock:
+        sock.sendall(
+            b"POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n"
+            b"Content-Length: 1000\r\n\r\nusername="
+        )
+
+        waited = _closed_within(sock, READ_TIMEOUT + MARGIN)
+
+    assert waited is not None
+    assert waited >= READ_TIMEOUT - 0.5
+
+
+def test_requests_beyond_the_concurrency_limit_are_answered_503_at_once(server):
+    # Each has sent its head and holds back its body: a request being served.
+    held = [server.socket() for _ in range(CONCURRENCY)]
+    try:
+        for sock in held:
+            sock.sendall(
+                b"POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Length: 100\r\n\r\n"
+            )
+        status, _, body = _get(server)
+
+        assert status == 503
+        assert body == b"Service Unavailable"
+    finally:
+        for sock in held:
+            sock.close()
+    time.sleep(0.5)  # the server notices they are gone
+    assert _get(server)[0] == 200
 
 
 def test_a_kept_alive_idle_connection_is_closed_after_the_keep_alive_timeout(server):

@@ -5,8 +5,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cloudfactory.web.server import (
-    DEFAULT_HEADER_TIMEOUT,
-    HEADER_TIMEOUT_ENV,
+    DEFAULT_READ_TIMEOUT,
+    READ_TIMEOUT_ENV,
     GuardedHttpProtocol,
     raise_open_file_limit,
 )
@@ -51,12 +51,12 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
-            "--header-timeout",
+            "--read-timeout",
             type=float,
-            default=_env_number(HEADER_TIMEOUT_ENV, DEFAULT_HEADER_TIMEOUT),
+            default=_env_number(READ_TIMEOUT_ENV, DEFAULT_READ_TIMEOUT),
             help=(
-                "seconds a client has to send a whole request head "
-                f"(env {HEADER_TIMEOUT_ENV}, default {DEFAULT_HEADER_TIMEOUT:g})"
+                "seconds a client has to send a whole request, head and body "
+                f"(env {READ_TIMEOUT_ENV}, default {DEFAULT_READ_TIMEOUT:g})"
             ),
         )
         parser.add_argument(
@@ -77,7 +77,7 @@ class Command(BaseCommand):
         workers: int,
         concurrency: int,
         keep_alive: int,
-        header_timeout: float,
+        read_timeout: float,
         shutdown_timeout: int,
         **options,
     ):
@@ -88,13 +88,13 @@ class Command(BaseCommand):
         for name, value in (
             ("--concurrency", concurrency),
             ("--keep-alive", keep_alive),
-            ("--header-timeout", header_timeout),
+            ("--read-timeout", read_timeout),
             ("--shutdown-timeout", shutdown_timeout),
         ):
             if value <= 0:
                 raise CommandError(f"{name} must be more than 0.")
         # The worker processes read it when they build their protocol.
-        os.environ[HEADER_TIMEOUT_ENV] = str(header_timeout)
+        os.environ[READ_TIMEOUT_ENV] = str(read_timeout)
         open_files = raise_open_file_limit()
         self.stdout.write(
             f"Serving on http://{host}:{port} (Ctrl-C to stop): at most "
