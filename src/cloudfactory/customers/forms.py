@@ -1,6 +1,7 @@
 from django import forms
 
 from cloudfactory.customers.models import Customer
+from cloudfactory.customers.services import REASON_MAX_LENGTH
 from cloudfactory.web.cursor import MAX_BIGINT
 from cloudfactory.web.forms import SELECT, ListFilterForm
 
@@ -27,9 +28,24 @@ class CustomerFilterForm(ListFilterForm):
 
 
 class StatusChangeForm(forms.Form):
+    """The status actions' form; the service checks the reason's characters."""
+
     status = forms.ChoiceField(choices=Customer.Status.choices)
     reason = forms.CharField(
-        max_length=500, strip=True, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=REASON_MAX_LENGTH,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": "Give a reason for the status change.",
+            "max_length": (
+                f"Keep the reason to {REASON_MAX_LENGTH} characters "
+                "(it has %(show_value)d)."
+            ),
+            "null_characters_not_allowed": (
+                "The reason holds an invisible or control character (U+0000); "
+                "type it again without it."
+            ),
+        },
     )
 
 

@@ -10,7 +10,12 @@ from django.utils import timezone
 from cloudfactory.activity.services import event_append
 from cloudfactory.customers.models import Customer, PlatformTotals
 from cloudfactory.errors import DomainError, NotFound
-from cloudfactory.text import search_text
+from cloudfactory.text import UnfitText, fit_email, fit_text, search_text
+
+# The longest reason a status change keeps (the form's limit too).
+REASON_MAX_LENGTH = 500
+# Card expiry years a customer's card may carry.
+CARD_YEARS = range(2000, 2100)
 
 COUNTER_FIELDS = {
     "users": "users_count",
@@ -55,6 +60,17 @@ def customer_counters_add(*, customer_id: int, **deltas: int) -> None:
         totals_add(**deltas)
 
 
+def _fit(field: str, value: str, what: str, *, lines: bool = False) -> str:
+    """`value` as the column `field` of a customer may keep it (fit_text)."""
+    max_length = Customer._meta.get_field(field).max_length
+    return fit_text(value, what=what, max_length=max_length, lines=lines)
+
+
+def _four_digits(text: str) -> bool:
+    # ASCII only: str.isdigit also takes "²" and "٤".
+    return len(text) == 4 and text.isascii() and text.isdigit()
+
+
 def customer_search_text(customer: Customer) -> str:
     return search_text(customer.name, customer.email, customer.company_name)
 
@@ -77,31 +93,44 @@ def customer_register(
     status: Customer.Status | str = Customer.Status.ACTIVE,
     created_at: datetime | None = None,
 ) -> Customer:
-    """Register a new customer tenant."""
-    name = name.strip()
-    if not name:
+    """Register a new customer tenant. DomainError, nothing written, when a
+    value does not fit (see `cloudfactory.text.fit_text`)."""
+    if not name.strip():
         raise DomainError("A customer needs a name.")
+    if not email.strip():
+        raise DomainError("A customer needs an email address.")
     if type not in Customer.Type.values:
         raise DomainError(f"Unknown customer type {type!r}.")
     if status not in Customer.Status.values:
         raise DomainError(f"Unknown customer status {status!r}.")
-    if card_last4 and not (len(card_last4) == 4 and card_last4.isdigit()):
+    if card_last4 and not _four_digits(card_last4):
         raise DomainError("The card's last four digits must be four digits.")
-    customer = Customer(
-        name=name,
-        type=type,
-        status=status,
-        email=email.strip().lower(),
-        phone=phone,
-        address=address,
-        company_name=company_name,
-        card_brand=card_brand,
-        card_last4=card_last4,
-        card_exp_month=card_exp_month,
-        card_exp_year=card_exp_year,
-        billing_address=billing_address,
-        created_at=created_at or timezone.now(),
-    )
+    if card_exp_month is not None and not 1 <= card_exp_month <= 12:
+        raise DomainError("The card's expiry month must be from 1 to 12.")
+    if card_exp_year is not None and card_exp_year not in CARD_YEARS:
+        raise DomainError(
+            f"The card's expiry year must be from {CARD_YEARS[0]} to {CARD_YEARS[-1]}."
+        )
+    try:
+        customer = Customer(
+            name=_fit("name", name, "The customer's name"),
+            type=type,
+            status=status,
+            email=fit_email(email, what="The customer's email address"),
+            phone=_fit("phone", phone, "The phone number"),
+            address=_fit("address", address, "The address", lines=True),
+            company_name=_fit("company_name", company_name, "The company name"),
+            card_brand=_fit("card_brand", card_brand, "The card brand"),
+            card_last4=card_last4,
+            card_exp_month=card_exp_month,
+            card_exp_year=card_exp_year,
+            billing_address=_fit(
+                "billing_address", billing_address, "The billing address", lines=True
+            ),
+            created_at=created_at or timezone.now(),
+        )
+    except UnfitText as unfit:
+        raise DomainError(str(unfit)) from None
     customer.search_text = customer_search_text(customer)
     customer.save()
     totals_add(
@@ -131,9 +160,14 @@ def customer_change_status(
     """Suspend, reactivate or deactivate a customer, with who did it and why."""
     if status not in Customer.Status.values:
         raise DomainError(f"Unknown customer status {status!r}.")
-    reason = reason.strip()
-    if not reason:
+    if not reason.strip():
         raise DomainError("Give a reason for the status change.")
+    try:
+        reason = fit_text(
+            reason, what="The reason", max_length=REASON_MAX_LENGTH, lines=True
+        )
+    except UnfitText as unfit:
+        raise DomainError(str(unfit)) from None
     customer = Customer.objects.select_for_update().filter(pk=customer_id).first()
     if customer is None:
         raise NotFound(f"Customer #{customer_id} does not exist.")

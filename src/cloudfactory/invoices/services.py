@@ -8,8 +8,13 @@ from cloudfactory.customers.services import customer_counters_add, customer_lock
 from cloudfactory.errors import DomainError, NotFound
 from cloudfactory.invoices.models import Invoice
 from cloudfactory.money import platform_currency
+from cloudfactory.text import UnfitText, fit_text
 
 PAYMENT_TERMS = timedelta(days=30)
+# The largest amount a 64-bit column holds, in minor units.
+MAX_MINOR = 2**63 - 1
+# The longest reason a voided invoice keeps.
+REASON_MAX_LENGTH = 500
 
 
 def invoice_number(customer_id: int, sequence: int) -> str:
@@ -46,6 +51,8 @@ def invoice_issue(
     """Issue an invoice (open, or draft to finish later)."""
     if amount_minor < 0:
         raise DomainError("An invoice amount cannot be negative.")
+    if amount_minor > MAX_MINOR:
+        raise DomainError("An invoice amount that large cannot be stored.")
     if status not in (Invoice.Status.DRAFT, Invoice.Status.OPEN):
         raise DomainError("A new invoice is either a draft or open.")
     customer = customer_lock(customer_id)
@@ -116,6 +123,12 @@ def invoice_mark_overdue(*, invoice_id: int, actor=None) -> Invoice:
 @transaction.atomic
 def invoice_void(*, invoice_id: int, actor=None, reason: str = "") -> Invoice:
     """Void an invoice that has not been paid."""
+    try:
+        reason = fit_text(
+            reason, what="The reason", max_length=REASON_MAX_LENGTH, lines=True
+        )
+    except UnfitText as unfit:
+        raise DomainError(str(unfit)) from None
     invoice = _invoice_lock(invoice_id)
     if invoice.status in (Invoice.Status.PAID, Invoice.Status.VOID):
         raise DomainError(

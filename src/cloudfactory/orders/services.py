@@ -11,6 +11,8 @@ from cloudfactory.orders.models import Order
 
 # Orders of at least this much (minor units) show in the account history.
 NOTABLE_ORDER_MINOR = 100_000
+# The largest amount a 64-bit column holds, in minor units.
+MAX_MINOR = 2**63 - 1
 
 
 def order_number(customer_id: int, sequence: int) -> str:
@@ -29,6 +31,8 @@ def order_place(
     """Place an order for a customer."""
     if total_minor < 0:
         raise DomainError("An order total cannot be negative.")
+    if total_minor > MAX_MINOR:
+        raise DomainError("An order total that large cannot be stored.")
     if status not in Order.Status.values:
         raise DomainError(f"Unknown order status {status!r}.")
     customer = customer_lock(customer_id)

@@ -7,7 +7,9 @@ from cloudfactory.activity.services import event_append
 from cloudfactory.customers.services import customer_counters_add, customer_lock
 from cloudfactory.errors import DomainError, NotFound
 from cloudfactory.support.models import Ticket
-from cloudfactory.text import search_text
+from cloudfactory.text import UnfitText, fit_text, search_text
+
+SUBJECT_MAX_LENGTH = Ticket._meta.get_field("subject").max_length
 
 
 def ticket_number(customer_id: int, sequence: int) -> str:
@@ -24,9 +26,12 @@ def ticket_open(
     created_at: datetime | None = None,
 ) -> Ticket:
     """Open a support ticket for a customer."""
-    subject = subject.strip()
-    if not subject:
+    if not subject.strip():
         raise DomainError("A ticket needs a subject.")
+    try:
+        subject = fit_text(subject, what="The subject", max_length=SUBJECT_MAX_LENGTH)
+    except UnfitText as unfit:
+        raise DomainError(str(unfit)) from None
     if priority not in Ticket.Priority.values:
         raise DomainError(f"Unknown ticket priority {priority!r}.")
     customer = customer_lock(customer_id)

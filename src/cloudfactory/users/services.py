@@ -6,8 +6,10 @@ from django.utils import timezone
 from cloudfactory.activity.services import event_append
 from cloudfactory.customers.services import customer_counters_add, customer_lock
 from cloudfactory.errors import DomainError, NotFound
-from cloudfactory.text import search_text
+from cloudfactory.text import UnfitText, fit_email, fit_text, search_text
 from cloudfactory.users.models import TenantUser
+
+NAME_MAX_LENGTH = TenantUser._meta.get_field("name").max_length
 
 
 @transaction.atomic
@@ -24,9 +26,13 @@ def tenant_user_add(
     """Add a user to a customer tenant."""
     if role not in TenantUser.Role.values:
         raise DomainError(f"Unknown tenant role {role!r}.")
-    name, email = name.strip(), email.strip().lower()
-    if not name or not email:
+    if not name.strip() or not email.strip():
         raise DomainError("A tenant user needs a name and an email address.")
+    try:
+        name = fit_text(name, what="The user's name", max_length=NAME_MAX_LENGTH)
+        email = fit_email(email, what="The user's email address")
+    except UnfitText as unfit:
+        raise DomainError(str(unfit)) from None
     customer = customer_lock(customer_id)
     user = TenantUser(
         customer=customer,

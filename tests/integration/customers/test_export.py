@@ -144,9 +144,11 @@ def test_types_and_statuses_read_as_their_labels(customers):
 
 def test_accents_and_other_scripts_round_trip():
     name = "Zoë Ångström 東京 🚀"
-    CustomerFactory(name=name, email="zoë@example.com")
+    # Django's validate_email takes an internationalised domain, not (yet) an
+    # internationalised mailbox name.
+    CustomerFactory(name=name, email="zoe@bücher.de")
     assert table(download())[1][0] == name
-    assert table(download())[1][3] == "zoë@example.com"
+    assert table(download())[1][3] == "zoe@bücher.de"
 
 
 @pytest.mark.parametrize(

@@ -105,7 +105,10 @@ def test_statuses_and_priorities_read_as_their_labels(tickets):
     ],
 )
 def test_subjects_a_spreadsheet_would_run_are_neutralised(acme, subject, cell):
-    TicketFactory(customer_id=acme.pk, subject=subject)
+    # Written past the service, which refuses line breaks in a subject: rows
+    # stored some other way must stay safe too.
+    ticket = TicketFactory(customer_id=acme.pk)
+    Ticket.objects.filter(pk=ticket.pk).update(subject=subject)
     assert table(download())[1][1] == cell
 
 

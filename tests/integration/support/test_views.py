@@ -1,3 +1,5 @@
+import csv
+import io
 import re
 from datetime import timedelta
 
@@ -282,9 +284,17 @@ def test_the_export_button_downloads_what_the_list_shows(admin_client, tickets, 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     body = b"".join(response.streaming_content).decode("utf-8-sig")
-    lines = body.splitlines()
-    assert lines[0] == "Number,Subject,Customer,Status,Priority,Created,Last updated"
-    assert [line.split(",")[1] for line in lines[1:]] == [
+    rows = list(csv.reader(io.StringIO(body, newline="")))
+    assert rows[0] == [
+        "Number",
+        "Subject",
+        "Customer",
+        "Status",
+        "Priority",
+        "Created",
+        "Last updated",
+    ]
+    assert [row[1] for row in rows[1:]] == [
         "Please raise our DNS quota",
         "Cannot export invoices",
     ]
