@@ -194,6 +194,13 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": (
+            "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+        ),
+        "OPTIONS": {"user_attributes": ("email", "full_name")},
+    },
 ]
 LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "/"
