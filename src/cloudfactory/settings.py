@@ -2,13 +2,18 @@
 
 import ipaddress
 import os
-import secrets
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from cloudfactory.web.private_files import generated_secret_key, is_local_host
+
 VAR_DIR = Path(os.environ.get("CLOUDFACTORY_VAR_DIR", Path.cwd() / "var")).resolve()
+# It holds the SQLite database (password hashes, session keys) and the
+# generated secret key: its owner alone may enter it. (An existing folder keeps
+# its mode; web/private_files.py keeps the database files 0600 either way.)
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def _env_bool(name: str, default: bool = False) -> bool:
@@ -20,31 +25,27 @@ def _env_bool(name: str, default: bool = False) -> bool:
     }
 
 
-def _secret_key() -> str:
-    """SECRET_KEY from the environment, else one generated once into var/."""
+def _secret_key(hosts: list[str]) -> str:
+    """SECRET_KEY from the environment; required unless every allowed host is
+    this machine, where one is generated once into var/secret_key."""
     if key := os.environ.get("SECRET_KEY"):
         return key
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        # O_EXCL: two processes starting at once agree on one key.
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "w") as file:
-                file.write(secrets.token_urlsafe(50))
-    return path.read_text().strip()
+    if beyond := [host for host in hosts if not is_local_host(host)]:
+        raise ImproperlyConfigured(
+            "Set SECRET_KEY (50 or more random characters): ALLOWED_HOSTS names "
+            f"{', '.join(beyond)}, beyond this machine, and every instance must "
+            "sign with the same key."
+        )
+    return generated_secret_key(VAR_DIR / "secret_key")
 
 
-SECRET_KEY = _secret_key()
 DEBUG = _env_bool("DEBUG")
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
     if h.strip()
 ]
+SECRET_KEY = _secret_key(ALLOWED_HOSTS)
 CSRF_TRUSTED_ORIGINS = [
     o.strip()
     for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",")
