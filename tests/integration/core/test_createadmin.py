@@ -128,3 +128,16 @@ def test_a_password_on_the_line_and_on_standard_input_is_refused():
     )
     assert result.returncode != 0
     assert "not allowed with argument" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "sentence"),
+    [
+        ("Ada \u202eLovelace", "The name holds an invisible or control character"),
+        ("A" * 201, "The name is 201 characters long; at most 200 fit."),
+    ],
+)
+def test_a_name_that_does_not_fit_is_refused(name, sentence):
+    with pytest.raises(CommandError, match=sentence):
+        call_command("createadmin", email=EMAIL, password=PASSPHRASE, name=name)
+    assert get_user_model().objects.count() == 0

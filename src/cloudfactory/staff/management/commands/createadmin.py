@@ -12,10 +12,12 @@ from cloudfactory.errors import DomainError
 from cloudfactory.staff.models import StaffUser, staff_email
 from cloudfactory.staff.roles import ROLES
 from cloudfactory.staff.services import staff_create_or_update
+from cloudfactory.text import UnfitText, fit_text
 
 # Where the password may come from instead of the command line, which other
 # users of the machine can read while the command runs (ps, /proc).
 ENVIRONMENT_VARIABLE = "CLOUDFACTORY_ADMIN_PASSWORD"
+NAME_MAX_LENGTH = StaffUser._meta.get_field("full_name").max_length
 
 
 class Command(BaseCommand):
@@ -60,6 +62,10 @@ class Command(BaseCommand):
             validate_email(email)
         except ValidationError:
             raise CommandError(f"{email!r} is not a valid email address.") from None
+        try:
+            name = fit_text(name, what="The name", max_length=NAME_MAX_LENGTH)
+        except UnfitText as unfit:
+            raise CommandError(str(unfit)) from None
         if if_absent and StaffUser.objects.filter(email=staff_email(email)).exists():
             self.stdout.write(
                 f"Login {email} exists already; its password is unchanged."
