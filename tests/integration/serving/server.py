@@ -115,3 +115,25 @@ def serving(log_dir: Path, *options: str, env: dict[str, str] | None = None):
         if process.poll() is None:
             process.kill()
         process.wait()
+
+
+def many_customers(count: int) -> None:
+    """Enough rows for an export far larger than the sockets' buffers, so its
+    server must wait on a client that stops reading."""
+    from django.utils import timezone
+
+    from cloudfactory.customers.models import Customer
+
+    now = timezone.now()
+    Customer.objects.bulk_create(
+        (
+            Customer(
+                name=f"Customer {n} " + "x" * 180,
+                type=Customer.Type.COMPANY,
+                email=f"customer{n}@example.test",
+                created_at=now,
+            )
+            for n in range(count)
+        ),
+        batch_size=2_000,
+    )

@@ -80,25 +80,16 @@ def assert_unavailable_at_once(server, cookie: str) -> None:
     assert '"database": "unreachable"' in body
 
 
-def test_a_hung_database_answers_503_at_once_and_recovers(
-    proxy, session_cookie, tmp_path
+@pytest.mark.parametrize(
+    "fail", [Proxy.hang, Proxy.cut], ids=["hung database", "stopped database"]
+)
+def test_the_database_failing_answers_503_at_once_and_recovers(
+    proxy, session_cookie, tmp_path, fail
 ):
     CustomerFactory(name="Acme Corp")
     with serving(tmp_path, env={"DATABASE_URL": through(proxy)}) as server:
         assert get(server, "/customers/", session_cookie)[0] == 200
-        proxy.hang()
-        assert_unavailable_at_once(server, session_cookie)
-        proxy.restore()
-        answers_again(server, session_cookie)
-
-
-def test_a_stopped_database_answers_503_at_once_and_recovers(
-    proxy, session_cookie, tmp_path
-):
-    CustomerFactory(name="Acme Corp")
-    with serving(tmp_path, env={"DATABASE_URL": through(proxy)}) as server:
-        assert get(server, "/customers/", session_cookie)[0] == 200
-        proxy.cut()
+        fail(proxy)
         assert_unavailable_at_once(server, session_cookie)
         proxy.restore()
         answers_again(server, session_cookie)

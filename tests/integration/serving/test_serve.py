@@ -10,11 +10,9 @@ from pathlib import Path
 import pytest
 from axes.models import AccessAttempt
 from django.test import Client
-from django.utils import timezone
 
-from cloudfactory.customers.models import Customer
 from tests.factories import StaffFactory
-from tests.integration.serving.server import serving
+from tests.integration.serving.server import many_customers, serving
 
 CONCURRENCY = 50
 IDLE_SOCKETS = 4 * CONCURRENCY
@@ -208,23 +206,6 @@ def test_with_no_trusted_proxy_a_forged_forwarded_for_is_not_the_client(server):
     ]
 
 
-def _many_customers(count: int) -> None:
-    """Enough rows for an export far larger than the sockets' buffers."""
-    now = timezone.now()
-    Customer.objects.bulk_create(
-        (
-            Customer(
-                name=f"Customer {n} " + "x" * 180,
-                type=Customer.Type.COMPANY,
-                email=f"customer{n}@example.test",
-                created_at=now,
-            )
-            for n in range(count)
-        ),
-        batch_size=2000,
-    )
-
-
 @pytest.mark.django_db(transaction=True)
 def test_sigterm_ends_the_server_within_its_timeout_despite_a_stalled_download(
     django_db_blocker, tmp_path
@@ -232,7 +213,7 @@ def test_sigterm_ends_the_server_within_its_timeout_despite_a_stalled_download(
     client = Client()
     client.force_login(StaffFactory(role="admin"))
     session = client.cookies["sessionid"].value
-    _many_customers(25_000)
+    many_customers(25_000)
 
     with serving(tmp_path, f"--shutdown-timeout={SHUTDOWN_TIMEOUT}") as server:
         download = server.socket(receive_buffer=4096)

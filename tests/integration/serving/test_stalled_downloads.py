@@ -7,11 +7,10 @@ import time
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from cloudfactory.activity.models import Event
-from cloudfactory.customers.models import Customer
 from tests.factories import StaffFactory
+from tests.integration.serving.server import many_customers as load_many_customers
 from tests.integration.serving.server import serving
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,19 +21,7 @@ SEND_DEADLINE = 2  # seconds
 @pytest.fixture
 def many_customers(transactional_db):
     """An export far larger than the sockets' buffers: its server must wait."""
-    now = timezone.now()
-    Customer.objects.bulk_create(
-        (
-            Customer(
-                name=f"Customer {n} " + "x" * 180,
-                type=Customer.Type.COMPANY,
-                email=f"customer{n}@example.test",
-                created_at=now,
-            )
-            for n in range(25_000)
-        ),
-        batch_size=2_000,
-    )
+    load_many_customers(25_000)
 
 
 def session_of_a_new_admin() -> str:
