@@ -4,6 +4,8 @@ lists share: a URL parameter `customer=<id>` shown as a removable chip."""
 from collections.abc import Callable, Mapping
 
 from django import forms
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from cloudfactory.customers.models import Customer
 from cloudfactory.web.listing import Chip
@@ -49,18 +51,22 @@ def customer_chips(cleaned_data: Mapping) -> list[Chip]:
     ]
 
 
+def isolated(text: str) -> SafeString:
+    """Typed text set apart from the sentence around it (bidi isolation)."""
+    return format_html("<bdi>{}</bdi>", text)
+
+
 def customer_records_empty_title(noun: str, status_labels: dict[str, str]) -> Callable:
     """A ListPage `empty_title` naming what matched nothing:
     "No overdue invoices of Acme Corp match “42”"."""
 
-    def empty_title(f, cleaned: Mapping) -> str:
-        title = f"No {noun}"
-        if f.status:
-            title = f"No {status_labels[f.status].lower()} {noun}"
+    def empty_title(f, cleaned: Mapping) -> SafeString:
+        kind = f"{status_labels[f.status].lower()} {noun}" if f.status else noun
+        title = format_html("No {}", kind)
         if cleaned.get("customer") is not None:
-            title += f" of {cleaned['customer'].name}"
+            title = format_html("{} of {}", title, isolated(cleaned["customer"].name))
         if f.q:
-            title += f" match “{f.q}”"
+            title = format_html("{} match “{}”", title, isolated(f.q))
         return title
 
     return empty_title

@@ -1,8 +1,11 @@
 from collections.abc import Mapping
 
 from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from cloudfactory.customers import queries
+from cloudfactory.customers.filters import isolated
 from cloudfactory.customers.forms import CustomerFilterForm
 from cloudfactory.customers.models import Customer
 from cloudfactory.customers.panel import CustomerPanel
@@ -31,13 +34,12 @@ def _page_context(request: HttpRequest) -> dict:
     return {"totals": queries.platform_totals()}
 
 
-def _empty_title(f: queries.CustomerFilter, cleaned: Mapping) -> str:
-    noun = TYPE_NOUNS.get(f.type, "customers")
-    title = f"No {noun} match"
+def _empty_title(f: queries.CustomerFilter, cleaned: Mapping) -> SafeString:
+    title = format_html("No {} match", TYPE_NOUNS.get(f.type, "customers"))
     if f.q:
-        title += f" “{f.q}”"
+        title = format_html("{} “{}”", title, isolated(f.q))
     if f.status:
-        title += f" with status {f.status}"
+        title = format_html("{} with status {}", title, f.status)
     return title
 
 

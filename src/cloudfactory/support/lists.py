@@ -1,6 +1,9 @@
 from collections.abc import Mapping
 
-from cloudfactory.customers.filters import customer_chips
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from cloudfactory.customers.filters import customer_chips, isolated
 from cloudfactory.support import queries
 from cloudfactory.support.forms import TicketFilterForm
 from cloudfactory.support.models import Ticket
@@ -15,17 +18,17 @@ from cloudfactory.web.listing import (
 )
 
 
-def _empty_title(f: queries.TicketFilter, cleaned: Mapping) -> str:
+def _empty_title(f: queries.TicketFilter, cleaned: Mapping) -> SafeString:
     """ "No open urgent tickets for Acme Corp match “refund”"."""
     kinds = [
         Ticket.Status(f.status).label.lower() if f.status else "",
         Ticket.Priority(f.priority).label.lower() if f.priority else "",
     ]
-    title = " ".join(["No", *filter(None, kinds), "tickets"])
+    title = format_html("{}", " ".join(["No", *filter(None, kinds), "tickets"]))
     if cleaned.get("customer") is not None:
-        title += f" for {cleaned['customer'].name}"
+        title = format_html("{} for {}", title, isolated(cleaned["customer"].name))
     if f.q:
-        title += f" match “{f.q}”"
+        title = format_html("{} match “{}”", title, isolated(f.q))
     return title
 
 

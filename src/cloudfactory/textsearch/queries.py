@@ -385,7 +385,8 @@ class TrigramSearch:
     plan above, as the list engine asks for it (web.query.Search)."""
 
     partial_note: str = (
-        "among the newest; type three or more characters to search them all"
+        f"among the first {SHORT_WINDOW:,} in this order; type three or more "
+        "characters to search them all"
     )
 
     def page(self, qs, q, ordering, limit, count_up_to) -> SearchPage:

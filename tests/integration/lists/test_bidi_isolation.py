@@ -103,3 +103,12 @@ def test_overview_events_isolate_the_customer_and_the_actor(
     html = admin_client.get("/").content.decode()
     assert f'<span class="activity-customer">{OLD_NAME}</span>' in html
     assert f"by <bdi>{admin_staff.display_name}</bdi>" in html
+
+
+def test_the_empty_states_sentence_isolates_the_name_and_the_search(
+    admin_client, old_row
+):
+    html = admin_client.get(
+        "/orders", {"customer": old_row.pk, "q": "\u202eevil"}
+    ).content.decode()
+    assert f"No orders of <bdi>{OLD_NAME}</bdi> match “<bdi>\u202eevil</bdi>”" in html
