@@ -5,19 +5,17 @@ creates, so whatever a test sets up must be committed: the `page` fixture
 brings `transactional_db`, which also empties the database after each test.
 """
 
-import http.client
 import os
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 
 from tests.e2e.helpers import VIEWPORT, sign_in
 from tests.factories import StaffFactory
+from tests.live import database_url, free_port, healthy
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -47,47 +45,10 @@ def _orm_beside_playwright(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-def _database_url() -> str:
-    """A DATABASE_URL for the test database pytest-django has just created."""
-    from django.db import connection
-
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        name = str(db["NAME"])
-        if name == ":memory:" or "mode=memory" in name:
-            pytest.fail("Browser tests need the SQLite test database in a file.")
-        return f"sqlite:///{Path(name).resolve()}"
-    if connection.vendor == "postgresql":
-        credentials = quote(db["USER"] or "", safe="")
-        if db["PASSWORD"]:
-            credentials += ":" + quote(db["PASSWORD"], safe="")
-        host = db["HOST"] or "127.0.0.1"
-        port = f":{db['PORT']}" if db["PORT"] else ""
-        return f"postgres://{credentials}@{host}{port}/{quote(db['NAME'], safe='')}"
-    pytest.fail(f"No browser-test setup for the {connection.vendor} database.")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(port: int) -> bool:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-    try:
-        connection.request("GET", "/healthz")
-        return connection.getresponse().status == 200
-    except OSError:
-        return False
-    finally:
-        connection.close()
-
-
 def _wait_until_healthy(process, port: int, log_path: Path) -> None:
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while time.monotonic() < deadline and process.poll() is None:
-        if _healthy(port):
+        if healthy(port):
             return
         time.sleep(0.1)
     process.kill()
@@ -103,12 +64,12 @@ def _wait_until_healthy(process, port: int, log_path: Path) -> None:
 @pytest.fixture(scope="session")
 def server_url(django_db_setup, tmp_path_factory):
     """The base URL of a uvicorn process serving cloudfactory.asgi on the test DB."""
-    database_url = _database_url()
-    port = _free_port()
+    url_of_database = database_url()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": url_of_database,
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
         "AXES_FAILURE_LIMIT": "5",

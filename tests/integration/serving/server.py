@@ -8,9 +8,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
+
+from tests.live import database_url, free_port, healthy
 
 START_TIMEOUT = 20  # seconds
 # The server starts with this soft limit on open files, to show it raises it.
@@ -41,27 +42,6 @@ class Server:
         return self.log_path.read_text(errors="replace")
 
 
-def database_url() -> str:
-    """A DATABASE_URL for the test database pytest-django has created."""
-    from django.db import connection
-
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{Path(db['NAME']).resolve()}"
-    credentials = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    host = db["HOST"] or "127.0.0.1"
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{credentials}@{host}{port}/{quote(db['NAME'], safe='')}"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _lower_open_file_limit() -> None:
     import resource
 
@@ -69,21 +49,10 @@ def _lower_open_file_limit() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(LOW_OPEN_FILES, hard), hard))
 
 
-def _healthy(port: int) -> bool:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-    try:
-        connection.request("GET", "/healthz")
-        return connection.getresponse().status == 200
-    except OSError:
-        return False
-    finally:
-        connection.close()
-
-
 @contextlib.contextmanager
 def serving(log_dir: Path, *options: str, env: dict[str, str] | None = None):
     """Run `cloudfactory serve *options` until the block ends; yield a Server."""
-    port = _free_port()
+    port = free_port()
     log_path = log_dir / f"serve-{port}.log"
     environment = {
         **os.environ,
@@ -106,7 +75,7 @@ def serving(log_dir: Path, *options: str, env: dict[str, str] | None = None):
     server = Server(process, port, log_path)
     try:
         deadline = time.monotonic() + START_TIMEOUT
-        while not _healthy(port):
+        while not healthy(port):
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"The server did not start. Its output:\n{server.log()}")
             time.sleep(0.1)
