@@ -8,9 +8,11 @@ django.setup(set_prefix=False)
 
 from django.urls import get_resolver  # noqa: E402
 
+from cloudfactory.activity.stream import with_event_stream  # noqa: E402
 from cloudfactory.web.asgi import RequestThreadHandler  # noqa: E402
 
-application = RequestThreadHandler()
+# /events is served beside Django's handler: an open stream holds no thread.
+application = with_event_stream(RequestThreadHandler())
 
 # The modules, URLconf and settings loaded so far live as long as the process:
 # frozen, the collector's full passes no longer walk them (20 ms each at 1M

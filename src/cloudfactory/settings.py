@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cloudfactory.web.context_processors.navigation",
+                "cloudfactory.activity.pages.live",
             ],
             "builtins": ["cloudfactory.web.templatetags.cf"],
         },
@@ -129,6 +130,23 @@ EXPORTS_PER_MEMBER = int(os.environ.get("EXPORTS_PER_MEMBER", "2"))
 # Seconds a download may run, and may wait on a client that stops reading.
 EXPORT_STATEMENT_TIMEOUT = int(os.environ.get("EXPORT_STATEMENT_TIMEOUT", "600"))
 SEND_DEADLINE = float(os.environ.get("SEND_DEADLINE", "30"))
+# Live events (/events): open streams per process and per staff member (the
+# next gets a 429), entries queued for a client before it counts as stalled,
+# and how far back a reconnecting client is replayed before it must reload.
+LIVE_STREAMS_PER_PROCESS = int(os.environ.get("LIVE_STREAMS_PER_PROCESS", "5000"))
+LIVE_STREAMS_PER_MEMBER = int(os.environ.get("LIVE_STREAMS_PER_MEMBER", "20"))
+LIVE_QUEUE_LIMIT = int(os.environ.get("LIVE_QUEUE_LIMIT", "500"))
+LIVE_REPLAY_LIMIT = int(os.environ.get("LIVE_REPLAY_LIMIT", "10000"))
+LIVE_REPLAY_HOURS = float(os.environ.get("LIVE_REPLAY_HOURS", "24"))
+# Seconds: a heartbeat after this much silence; a stream ends (and its page
+# reconnects, its session checked again) after its lifetime; a client that
+# reads nothing this long is dropped; SQLite's log is read this often.
+LIVE_HEARTBEAT = float(os.environ.get("LIVE_HEARTBEAT", "15"))
+LIVE_STREAM_LIFETIME = float(os.environ.get("LIVE_STREAM_LIFETIME", "900"))
+LIVE_SEND_DEADLINE = float(os.environ.get("LIVE_SEND_DEADLINE", "10"))
+LIVE_POLL_INTERVAL = float(os.environ.get("LIVE_POLL_INTERVAL", "0.2"))
+# Milliseconds a browser waits before reconnecting a dropped stream.
+LIVE_RETRY_MS = int(os.environ.get("LIVE_RETRY_MS", "2000"))
 # A page's query that gets no answer for this long is given up (PostgreSQL),
 # so a hung database answers 503 in under 2 seconds instead of hanging.
 DATABASE_QUERY_DEADLINE = float(os.environ.get("DATABASE_QUERY_DEADLINE", "1.2"))

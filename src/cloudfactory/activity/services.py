@@ -11,6 +11,11 @@ from cloudfactory.activity.models import Event
 logger = logging.getLogger(__name__)
 
 NOTIFY_CHANNEL = "cloudfactory_events"
+# Held from an entry's insert to its transaction's end (PostgreSQL), so ids
+# commit in the order they are given and a reader that has seen id N will
+# never later find a smaller one. SQLite writers hold the database's own
+# write lock from their first write ("transaction_mode": "IMMEDIATE").
+LOG_ORDER_LOCK = 0x0C10_0D_E7
 
 
 def event_append(
@@ -24,17 +29,22 @@ def event_append(
     """Append one entry to the log and announce it once the transaction commits.
 
     Must run inside the caller's transaction, so the entry exists exactly when
-    the change it describes does.
+    the change it describes does, and as its last write: from here to the
+    commit, the other writers of the log wait (LOG_ORDER_LOCK).
     """
-    event = Event.objects.create(
-        kind=kind,
-        customer=customer,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        payload=payload or {},
-        notable=notable,
-        created_at=timezone.now(),
-    )
-    transaction.on_commit(lambda: event_announce(event.pk))
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOG_ORDER_LOCK])
+        event = Event.objects.create(
+            kind=kind,
+            customer=customer,
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            payload=payload or {},
+            notable=notable,
+            created_at=timezone.now(),
+        )
+        transaction.on_commit(lambda: event_announce(event.pk))
     return event
 
 

@@ -6,4 +6,5 @@ app_name = "overview"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("activity", views.activity, name="activity"),
 ]

@@ -22,8 +22,9 @@ from django.urls import URLPattern, path, reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from cloudfactory.activity.pages import reads_log_head
 from cloudfactory.web.converters import ROW_ID
-from cloudfactory.web.cursor import cursor_encode
+from cloudfactory.web.cursor import MAX_BIGINT, cursor_encode
 from cloudfactory.web.export import ExportColumn, export_response, filter_payload
 from cloudfactory.web.export_slots import EXPORT_SLOTS, ExportsBusy, Slot
 from cloudfactory.web.forms import ListFilterForm
@@ -33,6 +34,9 @@ from cloudfactory.web.query import PAGE_SIZE, F, ListQuery, Page
 _ANY_ID = 2_147_483_647
 # What a row's links carry beside the list's filters; never part of its state.
 _TRANSIENT = ("cursor", "selected")
+# Rows one live update may ask for.
+MAX_LIVE_IDS = 200
+LIVE_IDS_DAMAGED = "The rows asked for must be at most 200 row numbers."
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,7 @@ class ListPage(Generic[F]):
             path(prefix, self.as_view(), name="list"),
             path(f"{base}/export", self.export_as_view(), name="export"),
             path(f"{base}/<{ROW_ID}:pk>/panel", self.panel_as_view(), name="panel"),
+            path(f"{base}/live", self.live_as_view(), name="live"),
         ]
 
     def parse(self, params: QueryDict) -> ListFilterForm:
@@ -163,6 +168,7 @@ class ListPage(Generic[F]):
 
     def as_view(self) -> Callable:
         @require_GET
+        @reads_log_head
         def view(request: HttpRequest) -> HttpResponse:
             return self.respond(request)
 
@@ -182,6 +188,58 @@ class ListPage(Generic[F]):
 
         view.__name__ = f"{self.namespace}_panel"
         return view
+
+    def live_as_view(self) -> Callable:
+        """What changed in a list on screen, for its live updates: the rows
+        `ids` as they are now; with `new=1`, the rows now above the first one
+        shown (`above`, that row's cursor; without it, the first page); and
+        the count."""
+
+        @require_GET
+        def view(request: HttpRequest) -> HttpResponse:
+            if not request.user.has_perm(self.permission):
+                raise PermissionDenied
+            params = request.GET.copy()
+            wants_added = params.pop("new", [""])[-1] == "1"
+            for transient in ("cursor", "ids"):
+                params.pop(transient, None)
+            above = params.pop("above", [""])[-1]
+            if above:
+                params["cursor"] = above
+            form = self.parse(params)
+            ids = _row_ids(request.GET.get("ids", ""))
+            if not form.is_valid() or ids is None:
+                sentences = _sentences(form) if not form.is_valid() else []
+                return _plain(" ".join(sentences) or LIVE_IDS_DAMAGED, status=400)
+            f = form.to_filter()
+            added, more = [], False
+            if wants_added and form.after is None:
+                page = self.query.page(f, limit=PAGE_SIZE)
+                added, more = page.rows, page.has_more
+            elif wants_added:
+                added, more = self.query.above(f, form.after, limit=PAGE_SIZE)
+            changed = self.query.model._default_manager.filter(pk__in=ids)
+            count, exact = self.query.count(f)
+            context = {
+                **self.row_context(params, f),
+                "changed": changed.select_related(*self.query.related),
+                "added": added,
+                "added_more": more,
+                "first_cursor": cursor_encode(*self.query.cursor(added[0], f))
+                if added
+                else "",
+                "count": count,
+                "count_exact": exact,
+                "selected_id": form.selected_id,
+            }
+            return self._render(request, "web/_live.html", context)
+
+        view.__name__ = f"{self.namespace}_live"
+        return view
+
+    def first_cursor(self, page: Page, f: F) -> str:
+        """The cursor of the first row shown: where live updates look above."""
+        return cursor_encode(*self.query.cursor(page.rows[0], f)) if page.rows else ""
 
     def export_response(self, f: F, *, actor, slot: Slot | None = None) -> HttpResponse:
         """Every row `f` matches as `<noun>-YYYY-MM-DD.csv`, streamed, and logged
@@ -239,6 +297,7 @@ class ListPage(Generic[F]):
             "form": form,
             "page": page,
             "next_url": self._next_url(request.GET, page, f),
+            "first_cursor": self.first_cursor(page, f),
             "sort_links": self._sort_links(request.GET, f.sort),
             "state": _state(request.GET),
             "selected_id": form.selected_id,
@@ -331,6 +390,18 @@ class ListPage(Generic[F]):
                 "aria_sort": direction,
             }
         return links
+
+
+def _row_ids(text: str) -> list[int] | None:
+    """ "3,17,5" -> [3, 17, 5]; None unless every piece is a row id."""
+    pieces = [p for p in text.split(",") if p.strip()]
+    if len(pieces) > MAX_LIVE_IDS:
+        return None
+    try:
+        ids = [int(p) for p in pieces]
+    except ValueError:
+        return None
+    return ids if all(0 < i <= MAX_BIGINT for i in ids) else None
 
 
 def _without(path: str, params: QueryDict, name: str) -> str:

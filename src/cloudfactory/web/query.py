@@ -212,6 +212,21 @@ class ListQuery(Generic[F]):
             total=found.total if after is None else None,
         )
 
+    def above(
+        self, f: F, before: tuple, *, limit: int = PAGE_SIZE
+    ) -> tuple[list, bool]:
+        """The rows matching `f` that sort before the cursor `before` (rows
+        added above the first one shown), nearest `limit` of them in f.sort
+        order, and whether there are more."""
+        ordering = self.sorts.ordering(f.sort)
+        backwards = tuple(o[1:] if o.startswith("-") else f"-{o}" for o in ordering)
+        qs = self.matching(f)
+        if f.q.strip():
+            qs = self.search.matching_all(qs, f.q)
+        qs = keyset_after(qs, backwards, before)
+        rows = list(qs.select_related(*self.related).order_by(*backwards)[: limit + 1])
+        return rows[:limit][::-1], len(rows) > limit
+
     def count(self, f: F, page: Page | None = None) -> tuple[int, bool]:
         """How many rows match `f`, and whether exact ("10,000+" beyond the
         cap): what `page` already counted, else a counter, else a capped count."""

@@ -8,6 +8,10 @@ whose request (head and body) has not fully arrived within the read timeout,
 and counts it against the limit only once its request head is in. A socket
 costs a file descriptor, so the server also raises its open-file limit as far
 as the system lets it.
+
+Long-lived streams (`STREAM_PATHS`) have caps of their own: they do not count
+against the concurrency limit meant for pages, and when the server begins to
+shut down, the callbacks given to `when_shutting_down` tell them to close.
 """
 
 import asyncio
@@ -21,6 +25,20 @@ READ_TIMEOUT_ENV = "SERVE_READ_TIMEOUT"
 DEFAULT_READ_TIMEOUT = 10.0
 # Where the hard limit is "unlimited", this is plenty for one process.
 OPEN_FILES_CEILING = 1_048_576
+STREAM_PATHS = frozenset({"/events"})
+
+_streams: set["GuardedHttpProtocol"] = set()
+_shutdown_callbacks: list = []
+
+
+def when_shutting_down(callback) -> None:
+    """Call `callback()` once, on the event loop, when the server starts to stop."""
+    _shutdown_callbacks.append(callback)
+
+
+def _shutting_down() -> None:
+    while _shutdown_callbacks:
+        _shutdown_callbacks.pop()()
 
 
 class GuardedHttpProtocol(HttpToolsProtocol):
@@ -32,6 +50,7 @@ class GuardedHttpProtocol(HttpToolsProtocol):
             os.environ.get(READ_TIMEOUT_ENV, DEFAULT_READ_TIMEOUT)
         )
         self.read_deadline: asyncio.TimerHandle | None = None
+        self.base_limit = self.limit_concurrency
 
     def connection_made(self, transport: asyncio.Transport) -> None:
         super().connection_made(transport)
@@ -41,17 +60,29 @@ class GuardedHttpProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_read_deadline()
+        _streams.discard(self)
         super().connection_lost(exc)
 
     def on_headers_complete(self) -> None:
         self.connections.add(self)
+        if self.base_limit is not None:
+            # Each open stream is one connection and one task: the limit
+            # stretches by as many, so it counts only the rest.
+            self.limit_concurrency = self.base_limit + len(_streams)
         super().on_headers_complete()
+        if self.scope.get("path") in STREAM_PATHS:
+            _streams.add(self)
+
+    def shutdown(self) -> None:
+        _shutting_down()
+        super().shutdown()
 
     def on_message_complete(self) -> None:
         self._cancel_read_deadline()
         super().on_message_complete()
 
     def on_response_complete(self) -> None:
+        _streams.discard(self)
         super().on_response_complete()
         # Waiting for the next request on a kept-alive connection: it must
         # come in time too, even once its first bytes have stopped the

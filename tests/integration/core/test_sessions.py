@@ -79,21 +79,21 @@ def test_the_last_seen_time_is_written_at_most_once_a_minute(member_client):
     assert stored(member_client, LAST_SEEN) == before
 
 
-def test_the_summary_cards_poll_is_not_activity(member_client):
+@pytest.mark.parametrize("read", ["/customers/cards", "/customers/live?ids=1&new=1"])
+def test_what_a_page_reads_by_itself_is_not_activity(member_client, read):
     move_back(member_client, LAST_SEEN, 30 * 60)
     before = stored(member_client, LAST_SEEN)
-    poll = member_client.get(
-        "/customers/cards", HTTP_HX_REQUEST="true", HTTP_X_BACKGROUND="true"
-    )
-    assert poll.status_code == 200
+    response = member_client.get(read, HTTP_HX_REQUEST="true", HTTP_X_BACKGROUND="true")
+    assert response.status_code == 200
     assert stored(member_client, LAST_SEEN) == before
 
 
-def test_the_summary_cards_template_marks_its_poll_as_background(member_client):
+def test_the_summary_cards_do_not_poll(member_client):
+    """They change with the live events (/events), not on a timer."""
     page = member_client.get("/customers/").content.decode()
     cards = re.search(r'<section id="customer-cards"[^>]*>', page).group(0)
-    assert 'hx-trigger="every 5s"' in cards
-    assert """hx-headers='{"X-Background": "true"}'""" in cards
+    assert "hx-trigger" not in cards
+    assert "hx-get" not in cards
 
 
 def test_an_htmx_request_after_the_idle_limit_gets_401_with_the_sentence(
