@@ -17,7 +17,15 @@ USER_ROLES = (("admin", 10), ("member", 64), ("billing", 8), ("read_only", 18))
 
 TICKET_PRIORITIES = (("low", 20), ("normal", 55), ("high", 20), ("urgent", 5))
 
+# Why a customer was moved to a status, by the status it was moved to.
 STATUS_REASONS = {
+    "active": (
+        "Payment received",
+        "Card updated after a decline",
+        "Review closed, no violation found",
+        "Chargeback resolved",
+        "Customer came back",
+    ),
     "suspended": (
         "Payment overdue",
         "Card declined three times",
