@@ -137,8 +137,12 @@ def _free_email(customer_id: int, mailbox: str, domain: str) -> str:
 class Simulator:
     """Makes one realistic change at a time, every choice drawn from `rng`."""
 
-    def __init__(self, rng: Random):
+    def __init__(self, rng: Random, only: tuple[str, ...] = ()):
         self.rng = rng
+        # The kinds to make, in their usual proportions; () is every kind.
+        chosen = [kind for kind in KINDS if not only or kind in only]
+        self.kinds = tuple(chosen)
+        self.kind_weights = tuple(accumulate(WEIGHTS[kind] for kind in chosen))
         pools = build_pools(DEFAULT_SEED)  # the demo's names, cached after the first
         self.planner = Planner(pools, DEFAULT_SEED, 0, int(time.time()))
         self.planner.rng = rng  # one stream of draws: the run's seed decides them all
@@ -164,7 +168,7 @@ class Simulator:
     def step(self) -> Change:
         """Make one change: DomainError, nothing written, when another writer
         changed the record first."""
-        kind = self.rng.choices(KINDS, cum_weights=CUMULATIVE_WEIGHTS)[0]
+        kind = self.rng.choices(self.kinds, cum_weights=self.kind_weights)[0]
         while (text := self.makers[kind]()) is None:
             kind = INSTEAD.get(kind, "customer.created")
         return Change(kind, text)

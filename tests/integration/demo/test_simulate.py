@@ -174,12 +174,23 @@ def test_ctrl_c_ends_the_run_with_its_summary(monkeypatch):
         (["--duration", "inf"], "--duration must be a number of seconds more than 0"),
         (["--changes", "0"], "--changes must be at least 1"),
         (["--rate", "fast"], "invalid float value: 'fast'"),
+        (["--only", "order.cancelled"], "--only: order.cancelled is not a kind"),
     ],
 )
 def test_bad_arguments_are_refused_with_a_sentence(args, message):
     with pytest.raises(CommandError, match=re.escape(message)):
         call_command("simulate", *args, stdout=StringIO())
     assert not Event.objects.exists()
+
+
+@pytest.mark.django_db
+def test_only_makes_the_kinds_it_names():
+    simulate("--seed", "3", "--changes", "12", "--only", "customer.created")
+    assert event_counts() == {"customer created": 12}
+    simulate("--seed", "4", "--changes", "20", "--only", "order.placed,ticket.opened")
+    made = set(event_counts()) - {"customer created"}
+    assert made == {"order placed", "ticket opened"}
+    assert_counters_and_totals_exact()
 
 
 @pytest.mark.django_db

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cloudfactory.activity.models import Event
 from cloudfactory.demo.simulate import (
+    KINDS,
     MAX_RATE,
     SKIPPED,
     Change,
@@ -59,11 +60,21 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--only",
+            metavar="KIND[,KIND]",
+            default="",
+            help=(
+                "make only these kinds of change, e.g. customer.created or "
+                f"order.placed,invoice.paid (kinds: {', '.join(KINDS)})"
+            ),
+        )
+        parser.add_argument(
             "--quiet", action="store_true", help="no line per change, only the summary"
         )
 
-    def handle(self, *args, rate, duration, changes, seed, quiet, **options):
+    def handle(self, *args, rate, duration, changes, seed, only, quiet, **options):
         _check(rate, duration, changes)
+        kinds = _kinds(only)
         seed = int(time.time()) if seed is None else seed
         self.stdout.write(
             f"Simulating {rate:g} changes a second with --seed {seed}"
@@ -79,7 +90,7 @@ class Command(BaseCommand):
 
         started = time.monotonic()
         try:
-            simulator = Simulator(Random(seed))
+            simulator = Simulator(Random(seed), only=kinds)
             started = time.monotonic()
             run(
                 simulator.step,
@@ -102,6 +113,17 @@ def _check(rate: float, duration: float | None, changes: int | None) -> None:
         raise CommandError("--duration must be a number of seconds more than 0.")
     if changes is not None and changes < 1:
         raise CommandError("--changes must be at least 1.")
+
+
+def _kinds(only: str) -> tuple[str, ...]:
+    kinds = tuple(kind.strip() for kind in only.split(",") if kind.strip())
+    unknown = [kind for kind in kinds if kind not in KINDS]
+    if unknown:
+        raise CommandError(
+            f"--only: {', '.join(unknown)} is not a kind of change; "
+            f"the kinds are {', '.join(KINDS)}."
+        )
+    return kinds
 
 
 def _line(change: Change) -> str:

@@ -5,11 +5,10 @@
 //   - rows added above the first one shown appear at the top when the reader
 //     is at the top; otherwise a bar offers them ("3 new customers · Show")
 //     and the reader keeps their place;
-//   - the count is read again; an open panel about the entry reads its live
-//     regions again, leaving alone a form being filled in.
+//   - the count is read again (an open panel: see panel-live.js).
 // Updates are gathered and read at most every 150 ms, never two at once.
 
-import { coalesce, fetchPartial } from "./live.js";
+import { coalesce, fetchPartial, touchedIds } from "./live.js";
 
 const layout = document.querySelector("[data-list]");
 const listName = layout?.dataset.listName;
@@ -23,25 +22,10 @@ const results = () => document.getElementById("list-results");
 const tbody = () => document.querySelector("[data-list-table] tbody");
 const scroller = () => document.querySelector("#list-results .table-scroll");
 const rowById = (id) => document.querySelector(`tr[data-row][data-row-id="${CSS.escape(String(id))}"]`);
-const openPanel = () => document.querySelector("[data-panel-slot] [data-panel][data-row-id]");
 
-function touchedIds(entry) {
-  const ids = [];
-  if (entry.record?.list === listName && entry.record.id != null) ids.push(String(entry.record.id));
-  if (listName === "customers" && entry.customer?.id != null) ids.push(String(entry.customer.id));
-  return ids;
-}
 
 function atTop() {
   return (scroller()?.scrollTop ?? 0) < 8;
-}
-
-// Something being typed or chosen in `element` is not replaced under the hand.
-function inUse(element) {
-  const focused = document.activeElement;
-  if (focused && element.contains(focused) && focused.matches("input, textarea, select")) return true;
-  if (element.querySelector("details[open]")) return true;
-  return [...element.querySelectorAll("textarea, input[type=text]")].some((field) => field.value);
 }
 
 function flash(row) {
@@ -157,53 +141,20 @@ const readChanges = coalesce(async () => {
   if (added && addedRows) applyAdded(addedRows);
 });
 
-const readPanel = coalesce(async () => {
-  const panel = openPanel();
-  if (!panel) return;
-  const id = panel.dataset.rowId;
-  const url = layout.dataset.panelPattern.replace("/0/panel", `/${encodeURIComponent(id)}/panel`);
-  let page;
-  try {
-    page = await fetchPartial(url);
-  } catch {
-    return; // gone (404) or unreachable: keep what is shown
-  }
-  const fresh = page.querySelector("[data-panel]");
-  if (!fresh || openPanel() !== panel || fresh.dataset.rowId !== id) return;
-  const regions = [...panel.querySelectorAll("[data-live-region]")];
-  if (!regions.length) {
-    if (!inUse(panel)) {
-      panel.replaceWith(fresh);
-      htmx.process(fresh);
-    }
-    return;
-  }
-  for (const region of regions) {
-    const name = CSS.escape(region.dataset.liveRegion);
-    const replacement = fresh.querySelector(`[data-live-region="${name}"]`);
-    if (!replacement || inUse(region) || region.innerHTML === replacement.innerHTML) continue;
-    region.replaceWith(replacement);
-    htmx.process(replacement);
-  }
-}, 200);
-
 if (layout && listName) {
   document.addEventListener("cf:live", (event) => {
     const entry = event.detail;
-    const ids = touchedIds(entry);
+    const ids = touchedIds(entry, listName);
     if (!ids.length && entry.adds !== listName) return;
     for (const id of ids) wanted.ids.add(id);
     if (entry.adds === listName) wanted.added = true;
     wanted.count = true;
     readChanges();
-    const panel = openPanel();
-    if (panel && ids.includes(panel.dataset.rowId)) readPanel();
   });
 
   document.addEventListener("cf:live-reload", (event) => {
     event.preventDefault();
     readResultsAgain();
-    readPanel();
   });
 
   document.addEventListener("click", (event) => {

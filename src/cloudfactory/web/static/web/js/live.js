@@ -94,6 +94,15 @@ export async function fetchPartial(url) {
   return new DOMParser().parseFromString(await response.text(), "text/html");
 }
 
+// The ids of the rows of list `listName` ("customers", "orders") an entry
+// changes: its own record, and on Customers the customer it is about.
+export function touchedIds(entry, listName) {
+  const ids = [];
+  if (entry.record?.list === listName && entry.record.id != null) ids.push(String(entry.record.id));
+  if (listName === "customers" && entry.customer?.id != null) ids.push(String(entry.customer.id));
+  return ids;
+}
+
 // Run `work` at most once per `delay` ms however often it is asked for, and
 // never twice at once.
 export function coalesce(work, delay = 150) {
