@@ -2,17 +2,20 @@
 simulator (another process) and by each other reach both browsers without a
 reload."""
 
+import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from cloudfactory.activity.models import Event
 from cloudfactory.customers.models import Customer
 from tests.e2e.helpers import VIEWPORT, sign_in
 from tests.factories import CustomerFactory, StaffFactory
-from tests.live import database_url
+from tests.live import database_url, free_port, healthy
 
 pytestmark = pytest.mark.e2e
 
@@ -127,3 +130,82 @@ def test_a_status_change_in_one_browser_changes_the_row_and_panel_in_the_other(
     # The row stays selected, and the search box keeps what was typed.
     expect(acme_row).to_have_attribute("aria-selected", "true")
     expect(grace.get_by_role("searchbox")).to_have_value("acm")
+
+
+def test_the_overview_activity_grows_live(two_pages):
+    page = two_pages[0]
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Overview"
+    ).click()
+    expect(page.get_by_role("status").filter(has_text="Live")).to_be_visible()
+    simulate("--only", "ticket.opened", "--changes", "1", "--seed", "11")
+    ticket = Event.objects.filter(kind="ticket.opened").latest("pk")
+    activity = page.get_by_role("region", name="Recent activity")
+    expect(activity.get_by_text(ticket.payload["number"])).to_be_visible(timeout=WITHIN)
+
+
+class RestartableServer:
+    """`cloudfactory serve` on one port, stopped and started again by the test."""
+
+    def __init__(self, log_dir: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_dir = log_dir
+        self.process = None
+
+    def start(self) -> None:
+        log = (self.log_dir / f"serve-{time.monotonic_ns()}.log").open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "cloudfactory.cli", "serve"]
+            + ["--port", str(self.port), "--shutdown-timeout", "3"],
+            env={
+                **_environment(),
+                "DATABASE_URL": database_url(),
+                "ALLOWED_HOSTS": "127.0.0.1",
+                "LIVE_RETRY_MS": "300",
+            },
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 20
+        while not healthy(self.port):
+            assert self.process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=15)
+
+
+@pytest.fixture
+def restartable_server(transactional_db, tmp_path):
+    server = RestartableServer(tmp_path)
+    server.start()
+    yield server
+    if server.process.poll() is None:
+        server.process.kill()
+        server.process.wait()
+
+
+def test_a_page_catches_up_on_what_it_missed_while_its_server_restarted(
+    browser, restartable_server, customers
+):
+    member = StaffFactory(full_name="Ada Lovelace", role="admin")
+    context = browser.new_context(base_url=restartable_server.url, viewport=VIEWPORT)
+    page = context.new_page()
+    sign_in(page, member.email)
+    page.goto("/customers/")
+    live = page.get_by_role("status").filter(has_text="Live")
+    expect(live).to_be_visible()
+
+    restartable_server.stop()
+    expect(page.get_by_role("status").filter(has_text="Reconnecting")).to_be_visible()
+    simulate("--only", "customer.created", "--changes", "2", "--seed", "5")
+    newcomers = list(Customer.objects.order_by("-pk")[:2])
+    restartable_server.start()
+
+    expect(live).to_be_visible(timeout=10_000)
+    for newcomer in newcomers:
+        expect(page.get_by_role("link", name=newcomer.name, exact=True)).to_be_visible()
+    expect(total_customers(page)).to_have_text("4")
+    context.close()
