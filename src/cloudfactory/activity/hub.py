@@ -2,13 +2,18 @@
 them.
 
 One `LogReader` thread per process reads each new entry once; the hub hands
-its message to every stream's bounded queue without waiting on any of them.
-A stream whose queue is full has stopped reading: it is dropped, never
-waited for, so one stalled client delays no one and memory stays bounded.
+its message to every stream's queue without waiting on any of them. A queue
+holds references to messages every stream shares. A stream with more than
+LIVE_QUEUE_LIMIT entries waiting while its last write has waited on its
+client for STALLED seconds has stopped reading; at ten times the limit it is
+too far behind whatever it is doing. Either way it is dropped, never waited
+for, so one stalled client delays no one and memory stays bounded; a stream
+that keeps reading takes a burst of any size.
 """
 
 import asyncio
 import threading
+import time
 from collections import Counter, deque
 
 from django.conf import settings
@@ -17,7 +22,9 @@ from cloudfactory.activity.messages import Message
 from cloudfactory.activity.reader import LogReader
 
 CLOSING = "closing"  # the server is stopping: reconnect to another
-DROPPED = "dropped"  # the queue filled: the client read too slowly
+DROPPED = "dropped"  # the client stopped reading
+STALLED = 1.0  # seconds a write may wait on its client while entries pile up
+BEHIND = 10  # times LIVE_QUEUE_LIMIT: dropped however recently it wrote
 
 
 class StreamsBusy(Exception):
@@ -34,6 +41,8 @@ class Subscription:
         self.items: deque[Message | str] = deque()
         self.ended = False
         self.dropped = False
+        # When the write now waiting on the client began; None between writes.
+        self.sending_since: float | None = None
         # The stream's task, cancelled when its queue fills while it is stuck
         # writing to a client that stopped reading.
         self.task: asyncio.Task | None = asyncio.current_task()
@@ -43,7 +52,7 @@ class Subscription:
         """Queue `item` without waiting; a queue at its limit ends the stream."""
         if self.ended:
             return
-        if len(self.items) >= self.limit and isinstance(item, Message):
+        if isinstance(item, Message) and self._stopped_reading():
             item = DROPPED
         if isinstance(item, str):
             self.ended = True
@@ -53,6 +62,15 @@ class Subscription:
             self.dropped = True
             if self.task is not None:
                 self.task.cancel()
+
+    def _stopped_reading(self) -> bool:
+        waiting = len(self.items)
+        if waiting < self.limit:
+            return False
+        if waiting >= self.limit * BEHIND:
+            return True
+        since = self.sending_since
+        return since is not None and time.monotonic() - since > STALLED
 
     def wake(self) -> None:
         if self._waiter is not None and not self._waiter.done():

@@ -29,10 +29,10 @@ from django.utils import timezone
 
 from cloudfactory.activity.hub import CLOSING, DROPPED, HUB, StreamsBusy
 from cloudfactory.activity.messages import audience, batch_messages
-from cloudfactory.activity.reader import events_after
+from cloudfactory.activity.reader import events_after, log_head
 from cloudfactory.web.cursor import MAX_BIGINT
 from cloudfactory.web.security import session_end
-from cloudfactory.web.server import when_shutting_down
+from cloudfactory.web.server import ABORT_EXTENSION, when_shutting_down
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ async def _serve(scope, receive, send, subscription, last_seen: int | None) -> N
     await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
     if scope["method"] == "HEAD":
         return await send({"type": "http.response.body", "body": b""})
-    write = _writer(send)
+    write = _writer(send, subscription)
     gone = asyncio.ensure_future(_disconnected(receive))
     gone.add_done_callback(lambda _: subscription.wake())
     try:
@@ -118,6 +118,7 @@ async def _serve(scope, receive, send, subscription, last_seen: int | None) -> N
                     frames.append(b"retry: 1000\nevent: closing\ndata: {}\n\n")
                     return await write(b"".join(frames), final=True)
                 if item == DROPPED:
+                    logger.info("A live stream stopped reading; dropped it")
                     raise ClientGone
                 if item.id > sent:
                     frames.append(item.frame(subscription.audience))
@@ -127,25 +128,38 @@ async def _serve(scope, receive, send, subscription, last_seen: int | None) -> N
             elif not items and not gone.done():
                 await write(b": heartbeat\n\n")
     except ClientGone:
-        return
+        await _abort(scope)
     except asyncio.CancelledError:
-        if subscription.dropped:
-            logger.info("A live stream stopped reading; dropped it")
-            return
-        raise
+        if not subscription.dropped:
+            raise
+        asyncio.current_task().uncancel()  # the hub's cancel, handled here
+        logger.info("A live stream stopped reading; dropped it")
+        await _abort(scope)
     finally:
         gone.cancel()
+
+
+async def _abort(scope) -> None:
+    """Cut the connection of a client that stopped reading, its unsent bytes
+    dropped (under `cloudfactory serve`; elsewhere the server closes it)."""
+    abort = scope.get("extensions", {}).get(ABORT_EXTENSION)
+    if abort is not None:
+        abort()
+        # The server learns the connection is lost before the stream returns.
+        await asyncio.sleep(0)
 
 
 class ClientGone(Exception):
     """The client went away or stopped reading."""
 
 
-def _writer(send):
-    """`send` for body frames, given up on after LIVE_SEND_DEADLINE seconds."""
+def _writer(send, subscription):
+    """`send` for body frames, given up on after LIVE_SEND_DEADLINE seconds;
+    marks the subscription as sending while it waits."""
 
     async def write(data: bytes, final: bool = False) -> None:
         message = {"type": "http.response.body", "body": data, "more_body": not final}
+        subscription.sending_since = time.monotonic()
         try:
             async with asyncio.timeout(settings.LIVE_SEND_DEADLINE):
                 await send(message)
@@ -156,6 +170,8 @@ def _writer(send):
             raise ClientGone from None
         except OSError:
             raise ClientGone from None
+        finally:
+            subscription.sending_since = None
 
     return write
 
@@ -164,10 +180,18 @@ async def _replay(write, audience_: tuple[str, ...], last_seen: int) -> int:
     """Send every entry after `last_seen` up to the hub's head, in order, or
     `event: reload` past the replay window; returns the last id sent."""
     head = HUB.head
-    if last_seen >= head:
-        if last_seen > head:  # ids from another log (a restored database)
-            await write(_reload(head))
+    if last_seen == head:
         return head
+    if last_seen > head:
+        # The page may have read the log after this process's reader did:
+        # entries up to last_seen then still arrive from the hub, and are
+        # skipped. Only ids beyond the log itself (a restored database) mean
+        # the page must read its data again.
+        logged = await sync_to_async(_log_head, thread_sensitive=False)()
+        if last_seen <= logged:
+            return last_seen
+        await write(_reload(logged))
+        return logged
     batches = await sync_to_async(_missed, thread_sensitive=False)(last_seen, head)
     if batches is None:
         await write(_reload(head))
@@ -192,6 +216,13 @@ def _missed(last_seen: int, head: int):
         return [
             batch_messages(entries[i : i + 500]) for i in range(0, len(entries), 500)
         ]
+    finally:
+        connection.close()
+
+
+def _log_head() -> int:
+    try:
+        return log_head()
     finally:
         connection.close()
 

@@ -15,8 +15,11 @@ shut down, the callbacks given to `when_shutting_down` tell them to close.
 """
 
 import asyncio
+import contextlib
 import os
 import resource
+import socket
+import struct
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -26,6 +29,12 @@ DEFAULT_READ_TIMEOUT = 10.0
 # Where the hard limit is "unlimited", this is plenty for one process.
 OPEN_FILES_CEILING = 1_048_576
 STREAM_PATHS = frozenset({"/events"})
+# In a stream's ASGI scope: cuts its connection at once, unsent bytes dropped
+# (closing would wait for a client that stopped reading to take them).
+ABORT_EXTENSION = "cloudfactory.abort"
+# SO_LINGER on, for 0 s: close() resets the connection instead of leaving the
+# kernel to deliver what is still buffered.
+_RESET_ON_CLOSE = struct.pack("ii", 1, 0)
 
 _streams: set["GuardedHttpProtocol"] = set()
 _shutdown_callbacks: list = []
@@ -72,10 +81,20 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         super().on_headers_complete()
         if self.scope.get("path") in STREAM_PATHS:
             _streams.add(self)
+            extensions = self.scope.setdefault("extensions", {})
+            extensions[ABORT_EXTENSION] = self.cut
 
     def shutdown(self) -> None:
         _shutting_down()
         super().shutdown()
+
+    def cut(self) -> None:
+        """Reset the connection now, dropping whatever it still has to send."""
+        sock = self.transport.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, _RESET_ON_CLOSE)
+        self.transport.abort()
 
     def on_message_complete(self) -> None:
         self._cancel_read_deadline()

@@ -176,14 +176,6 @@ def test_a_client_that_stops_reading_is_dropped_and_delays_no_one(server):
         assert not stalled.complete
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Bug: hub.Hub.deliver offers a batch entry by entry to each queue; a "
-        "batch longer than LIVE_QUEUE_LIMIT (one transaction, or reads of up "
-        "to 500 delivered back to back) drops every stream, reading or not."
-    ),
-)
 def test_a_burst_longer_than_the_queue_reaches_the_clients_that_keep_reading(
     server,
 ):
@@ -198,15 +190,6 @@ def test_a_burst_longer_than_the_queue_reaches_the_clients_that_keep_reading(
             stream.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Bug: a dropped stream returns without completing its response; "
-        "uvicorn then closes the transport, which waits for its buffer to be "
-        "sent: a client that never reads again keeps its socket and the MBs "
-        "queued for it, no longer counted by any cap."
-    ),
-)
 def test_a_dropped_client_that_never_reads_again_is_disconnected(server):
     before = drops(server)
     with stalled_beside_readers(server, 1) as (stalled, _, _):

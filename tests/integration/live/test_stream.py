@@ -157,15 +157,6 @@ def test_entries_older_than_the_replay_hours_or_ids_from_another_log_reload(
         assert (reload.event, reload.id) == ("reload", str(head))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Bug: stream._replay takes a Last-Event-ID/since above the hub's head "
-        "for an id from another log and sends `event: reload` (with the hub's "
-        "older head as its id); a page rendered after an entry this process's "
-        "reader has not read yet gets a needless reload, then the entry again."
-    ),
-)
 def test_a_page_newer_than_the_servers_reader_is_not_told_to_reload(session, tmp_path):
     # The reader is behind the log: SQLite's poll is far off, and PostgreSQL
     # hears of nothing (as while its listener reconnects); then a page reads
