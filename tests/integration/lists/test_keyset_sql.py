@@ -31,9 +31,7 @@ PAGES = {
     "invoices": INVOICE_LIST_PAGE,
     "support": TICKET_LIST_PAGE,
 }
-CASES = [
-    (name, sort) for name, page in PAGES.items() for sort in page.query.sorts.keys
-]
+CASES = [(name, sort) for name, page in PAGES.items() for sort in page.query.sorts.keys]
 ROW_VALUE = re.compile(r'\("\w+"\."(\w+)", "\w+"\."id"\) ([<>]) \(')
 
 
