@@ -136,6 +136,8 @@ SEND_DEADLINE = float(os.environ.get("SEND_DEADLINE", "30"))
 LIVE_STREAMS_PER_PROCESS = int(os.environ.get("LIVE_STREAMS_PER_PROCESS", "5000"))
 LIVE_STREAMS_PER_MEMBER = int(os.environ.get("LIVE_STREAMS_PER_MEMBER", "20"))
 LIVE_QUEUE_LIMIT = int(os.environ.get("LIVE_QUEUE_LIMIT", "500"))
+# Bytes waiting to reach one client before it counts as stalled.
+LIVE_BUFFER_LIMIT = int(os.environ.get("LIVE_BUFFER_LIMIT", "1000000"))
 LIVE_REPLAY_LIMIT = int(os.environ.get("LIVE_REPLAY_LIMIT", "10000"))
 LIVE_REPLAY_HOURS = float(os.environ.get("LIVE_REPLAY_HOURS", "24"))
 # Seconds: a heartbeat after this much silence; a stream ends (and its page

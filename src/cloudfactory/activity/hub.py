@@ -2,24 +2,33 @@
 them.
 
 One `LogReader` thread per process reads each new entry once; the hub hands
-its message to every stream's queue without waiting on any of them. A queue
-holds references to messages every stream shares. A stream with more than
-LIVE_QUEUE_LIMIT entries waiting while its last write has waited on its
-client for STALLED seconds has stopped reading; at ten times the limit it is
-too far behind whatever it is doing. Either way it is dropped, never waited
-for, so one stalled client delays no one and memory stays bounded; a stream
+each batch to every stream without waiting on any of them.
+
+Under `cloudfactory serve` a stream that has caught up is written directly:
+its frames go to its connection's buffer as the batch is handed out, with no
+task to wake per stream (`Subscription.writer`). A client that stops reading
+lets its buffer grow: past LIVE_BUFFER_LIMIT bytes, or with bytes left unsent
+for LIVE_SEND_DEADLINE seconds, it is dropped and its connection cut. Elsewhere
+(or while a stream replays) entries wait in a queue its stream reads; one
+with more than LIVE_QUEUE_LIMIT entries waiting while its write has waited
+STALLED seconds on its client, or ten times that many, is dropped. Either
+way one stalled client delays no one, memory stays bounded, and a stream
 that keeps reading takes a burst of any size.
 """
 
 import asyncio
+import logging
 import threading
 import time
 from collections import Counter, deque
+from collections.abc import Callable
 
 from django.conf import settings
 
 from cloudfactory.activity.messages import Message
 from cloudfactory.activity.reader import LogReader
+
+logger = logging.getLogger(__name__)
 
 CLOSING = "closing"  # the server is stopping: reconnect to another
 DROPPED = "dropped"  # the client stopped reading
@@ -32,15 +41,22 @@ class StreamsBusy(Exception):
 
 
 class Subscription:
-    """One open stream's place in the hub: the items queued for it."""
+    """One open stream's place in the hub."""
 
     def __init__(self, member_id: int, audience: tuple[str, ...], limit: int):
         self.member_id = member_id
         self.audience = audience
         self.limit = limit
+        # The id of the last entry sent: replay and fan-out may overlap.
+        self.sent = 0
         self.items: deque[Message | str] = deque()
         self.ended = False
         self.dropped = False
+        # Writes `bytes` to the connection at once and answers how many bytes
+        # wait to be sent (None once it is gone); set by `write_directly`.
+        self.writer: Callable[[bytes], int | None] | None = None
+        # Since when bytes have waited on the client (direct writes).
+        self.unsent_since: float | None = None
         # When the write now waiting on the client began; None between writes.
         self.sending_since: float | None = None
         # The stream's task, cancelled when its queue fills while it is stuck
@@ -48,19 +64,66 @@ class Subscription:
         self.task: asyncio.Task | None = asyncio.current_task()
         self._waiter: asyncio.Future | None = None
 
+    def write_directly(self, writer: Callable[[bytes], int | None]) -> None:
+        """From now on, entries go straight to the connection through `writer`.
+        Only with nothing queued: the queue's entries would come after."""
+        assert not self.items
+        self.writer = writer
+
+    def deliver(self, messages: list[Message]) -> None:
+        if self.ended:
+            return
+        if self.writer is None:
+            for message in messages:
+                self.offer(message)
+            return
+        frames = [m.frame(self.audience) for m in messages if m.id > self.sent]
+        if frames:
+            self.sent = messages[-1].id
+            self.write(b"".join(frames))
+
+    def write(self, data: bytes) -> None:
+        """Write `data` directly; drop a client that stopped reading."""
+        unsent = self.writer(data)
+        if unsent is None:
+            self.end(DROPPED)  # the connection is gone
+        elif unsent == 0:
+            self.unsent_since = None
+        elif unsent > settings.LIVE_BUFFER_LIMIT or self._unsent_too_long():
+            logger.info("A live stream stopped reading; dropped it")
+            self.end(DROPPED)
+        elif self.unsent_since is None:
+            self.unsent_since = time.monotonic()
+
+    def _unsent_too_long(self) -> bool:
+        since = self.unsent_since
+        return since is not None and (
+            time.monotonic() - since > settings.LIVE_SEND_DEADLINE
+        )
+
     def offer(self, item: Message | str) -> None:
-        """Queue `item` without waiting; a queue at its limit ends the stream."""
+        """Queue `item` without waiting; a stalled queue ends the stream."""
         if self.ended:
             return
         if isinstance(item, Message) and self._stopped_reading():
             item = DROPPED
         if isinstance(item, str):
-            self.ended = True
-        self.items.append(item)
+            self.end(item)
+        else:
+            self.items.append(item)
+            self.wake()
+
+    def end(self, why: str) -> None:
+        """Tell the stream to end (CLOSING, DROPPED), once."""
+        if self.ended:
+            return
+        self.ended = True
+        self.items.append(why)
         self.wake()
-        if item == DROPPED:
+        if why == DROPPED:
             self.dropped = True
-            if self.task is not None:
+            if self.writer is None and self.task is not None:
+                # Its stream may be stuck in a write: wake it there too.
                 self.task.cancel()
 
     def _stopped_reading(self) -> bool:
@@ -76,6 +139,11 @@ class Subscription:
         if self._waiter is not None and not self._waiter.done():
             self._waiter.set_result(None)
 
+    def take_now(self) -> list[Message | str]:
+        items = list(self.items)
+        self.items.clear()
+        return items
+
     async def take(self, timeout: float) -> list[Message | str]:
         """Everything queued, waiting up to `timeout` seconds for something
         (or for `wake`); [] when nothing came."""
@@ -88,9 +156,7 @@ class Subscription:
                 return []
             finally:
                 self._waiter = None
-        items = list(self.items)
-        self.items.clear()
-        return items
+        return self.take_now()
 
 
 class Hub:
@@ -147,13 +213,12 @@ class Hub:
         """Tell every stream the server is stopping (with a retry hint)."""
         self.closing = True
         for subscription in list(self.subscriptions):
-            subscription.offer(CLOSING)
+            subscription.end(CLOSING)
 
     def deliver(self, messages: list[Message]) -> None:
         self.head = max(self.head, messages[-1].id)
         for subscription in list(self.subscriptions):
-            for message in messages:
-                subscription.offer(message)
+            subscription.deliver(messages)
 
     def _deliver_from_thread(self, messages: list[Message]) -> None:
         if self.loop is not None and not self.loop.is_closed():

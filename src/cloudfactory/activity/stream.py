@@ -32,7 +32,11 @@ from cloudfactory.activity.messages import audience, batch_messages
 from cloudfactory.activity.reader import events_after, log_head
 from cloudfactory.web.cursor import MAX_BIGINT
 from cloudfactory.web.security import session_end
-from cloudfactory.web.server import ABORT_EXTENSION, when_shutting_down
+from cloudfactory.web.server import (
+    ABORT_EXTENSION,
+    WRITE_EXTENSION,
+    when_shutting_down,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -102,31 +106,29 @@ async def _serve(scope, receive, send, subscription, last_seen: int | None) -> N
     gone.add_done_callback(lambda _: subscription.wake())
     try:
         await write(f"retry: {settings.LIVE_RETRY_MS}\n: live\n\n".encode())
-        sent = HUB.head
+        subscription.sent = HUB.head
         if last_seen is not None:
-            sent = await _replay(write, subscription.audience, last_seen)
+            subscription.sent = await _replay(write, subscription.audience, last_seen)
+        # What came meanwhile, through the queue; then, under `serve`, the
+        # hub writes each batch straight to the connection.
+        while items := subscription.take_now():
+            if not await _write_items(write, subscription, items):
+                return
+        direct = scope.get("extensions", {}).get(WRITE_EXTENSION)
+        if direct is not None:
+            subscription.write_directly(direct)
         ends_at = time.monotonic() + settings.LIVE_STREAM_LIFETIME
         while not gone.done():
             wait = min(settings.LIVE_HEARTBEAT, ends_at - time.monotonic())
             if wait <= 0:
                 # Reconnect now and then: the session is checked again.
-                return await write(b"event: closing\ndata: {}\n\n", final=True)
+                return await _end(write, subscription, b"event: closing\ndata: {}\n\n")
             items = await subscription.take(wait)
-            frames = []
-            for item in items:
-                if item == CLOSING:
-                    frames.append(b"retry: 1000\nevent: closing\ndata: {}\n\n")
-                    return await write(b"".join(frames), final=True)
-                if item == DROPPED:
-                    logger.info("A live stream stopped reading; dropped it")
-                    raise ClientGone
-                if item.id > sent:
-                    frames.append(item.frame(subscription.audience))
-                    sent = item.id
-            if frames:
-                await write(b"".join(frames))
-            elif not items and not gone.done():
-                await write(b": heartbeat\n\n")
+            if items:
+                if not await _write_items(write, subscription, items):
+                    return
+            elif not gone.done():
+                await _heartbeat(write, subscription)
     except ClientGone:
         await _abort(scope)
     except asyncio.CancelledError:
@@ -137,6 +139,42 @@ async def _serve(scope, receive, send, subscription, last_seen: int | None) -> N
         await _abort(scope)
     finally:
         gone.cancel()
+
+
+async def _write_items(write, subscription, items) -> bool:
+    """Write queued entries, or end the stream on CLOSING and DROPPED;
+    False once it has ended."""
+    frames = []
+    for item in items:
+        if item == CLOSING:
+            frames.append(b"retry: 1000\nevent: closing\ndata: {}\n\n")
+            await _end(write, subscription, b"".join(frames))
+            return False
+        if item == DROPPED:
+            raise ClientGone
+        if item.id > subscription.sent:
+            frames.append(item.frame(subscription.audience))
+            subscription.sent = item.id
+    if frames:
+        await write(b"".join(frames))
+    return True
+
+
+async def _heartbeat(write, subscription) -> None:
+    if subscription.writer is not None:
+        subscription.write(b": heartbeat\n\n")
+        if subscription.dropped:
+            raise ClientGone
+    else:
+        await write(b": heartbeat\n\n")
+
+
+async def _end(write, subscription, last: bytes) -> None:
+    """Send `last` and end the response."""
+    if subscription.writer is not None:
+        subscription.write(last)
+        last = b""
+    await write(last, final=True)
 
 
 async def _abort(scope) -> None:
