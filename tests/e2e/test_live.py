@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from cloudfactory.activity.models import Event
 from cloudfactory.customers.models import Customer
+from cloudfactory.customers.services import customer_register
 from tests.e2e.helpers import VIEWPORT, sign_in
 from tests.factories import CustomerFactory, StaffFactory
 from tests.live import database_url, free_port, healthy
@@ -95,6 +96,19 @@ def test_a_customer_the_simulator_registers_appears_in_both_browsers(two_pages):
         # Newest first: the newcomer heads the list.
         first = page.locator("[data-list-table] tbody tr[data-row]").first
         expect(first).to_contain_text(newcomer.name)
+
+
+def test_markup_in_a_live_name_shows_as_text(two_pages):
+    page = two_pages[0]
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    name = "<img src=x onerror=alert(1)> Ltd"
+    customer_register(name=name, type="company", email="markup@example.test")
+    expect(page.get_by_role("link", name=name, exact=True)).to_be_visible(
+        timeout=WITHIN
+    )
+    assert page.locator("img[src=x]").count() == 0
+    assert dialogs == []
 
 
 def test_a_status_change_in_one_browser_changes_the_row_and_panel_in_the_other(
