@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "cloudfactory.support",
     "cloudfactory.overview",
     "cloudfactory.activity",
+    "cloudfactory.search",
     "cloudfactory.demo",
     # Last: its post-migrate step gives the roles the permissions of the apps above.
     "cloudfactory.staff",

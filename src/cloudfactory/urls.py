@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("cloudfactory.orders.urls")),
     path("", include("cloudfactory.invoices.urls")),
     path("", include("cloudfactory.support.urls")),
+    path("", include("cloudfactory.search.urls")),
 ]

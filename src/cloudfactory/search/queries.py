@@ -1,0 +1,236 @@
+"""What the command palette finds for a query, for one staff member.
+
+Each kind of record is found by its own list's query (the same search, the
+same count), so "See all 1,234 in Customers" opens the Customers page with
+the search applied and that page shows the same 1,234. An exact identifier
+(`INV-4211-0007`, `#4211`, a whole email) comes first, alone, as the best
+match. Kinds the member may not see are not asked; actions they may not take
+are not offered.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.urls import reverse
+
+from cloudfactory.customers.lists import CUSTOMER_LIST_PAGE
+from cloudfactory.customers.models import Customer
+from cloudfactory.customers.panel import status_actions
+from cloudfactory.invoices.lists import INVOICE_LIST_PAGE
+from cloudfactory.invoices.models import Invoice
+from cloudfactory.orders.lists import ORDER_LIST_PAGE
+from cloudfactory.orders.models import Order
+from cloudfactory.support.lists import TICKET_LIST_PAGE
+from cloudfactory.support.models import Ticket
+from cloudfactory.users.lists import USER_LIST_PAGE
+from cloudfactory.web.context_processors import NAVIGATION
+from cloudfactory.web.cursor import MAX_BIGINT
+from cloudfactory.web.listing import ListPage
+
+PER_GROUP = 4
+MAX_QUERY = 200  # characters the palette searches for; the rest is ignored
+COUNT_UP_TO = 1_000  # "See all 1,000+"
+NUMBERED = {"ORD": (Order, ORDER_LIST_PAGE), "INV": (Invoice, INVOICE_LIST_PAGE)}
+NUMBERED["TKT"] = (Ticket, TICKET_LIST_PAGE)
+IDENTIFIER = re.compile(r"^(ORD|INV|TKT)-\d{1,19}-\d{1,8}$", re.IGNORECASE)
+CUSTOMER_ID = re.compile(r"^#(\d{1,19})$")
+# A record number or its start: what the orders and invoices lists search by.
+NUMBER_LIKE = re.compile(r"^(?:[a-z]{3}-?)?\d", re.IGNORECASE)
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class Result:
+    """One option: a record, "See all", or a command."""
+
+    title: str
+    url: str = ""
+    meta: str = ""
+    # Commands that need more than a link ("status": ask for a reason).
+    action: str = ""
+    data: dict = field(default_factory=dict)
+    highlight: bool = True
+    # The record itself (a Customer, an Order...), for the commands on it.
+    record: object = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Group:
+    label: str
+    results: list[Result]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A kind of record the palette finds, through its list."""
+
+    list_page: ListPage
+    describe: Callable[[object], tuple[str, str]]  # row -> (title, meta)
+    asks: Callable[[str], bool] = lambda q: True  # worth asking for this query?
+
+
+SOURCES = (
+    Source(CUSTOMER_LIST_PAGE, lambda c: (c.name, c.email)),
+    Source(USER_LIST_PAGE, lambda u: (u.name, f"{u.email} · {u.customer.name}")),
+    Source(
+        ORDER_LIST_PAGE,
+        lambda o: (o.number, o.customer.name),
+        asks=lambda q: bool(NUMBER_LIKE.match(q)),
+    ),
+    Source(
+        INVOICE_LIST_PAGE,
+        lambda i: (i.number, i.customer.name),
+        asks=lambda q: bool(NUMBER_LIKE.match(q)),
+    ),
+    Source(TICKET_LIST_PAGE, lambda t: (t.subject, f"{t.number} · {t.customer.name}")),
+)
+
+
+def palette_query(text: str) -> str:
+    """What the palette searches for: no control characters, at most
+    MAX_QUERY characters, no surrounding spaces."""
+    return CONTROL.sub(" ", text)[:MAX_QUERY].strip()
+
+
+def palette_results(user, q: str) -> list[Group]:
+    """The groups the palette shows for `q`: the best match, each kind of
+    record, then commands."""
+    groups = []
+    best = best_match(user, q)
+    if best is not None:
+        groups.append(Group("Best match", [best]))
+    for source in SOURCES:
+        page = source.list_page
+        if not user.has_perm(page.permission) or not source.asks(q):
+            continue
+        group = _found(source, q, shown=best.url if best else "")
+        if group is not None:
+            groups.append(group)
+    commands = _commands(user, q, groups)
+    if commands:
+        groups.append(Group("Commands", commands))
+    return groups
+
+
+def best_match(user, q: str) -> Result | None:
+    """The one record an exact identifier names, if the member may see it."""
+    if match := CUSTOMER_ID.match(q):
+        pk = int(match.group(1))
+        customer = Customer.objects.filter(pk=pk).first() if pk <= MAX_BIGINT else None
+        if customer and user.has_perm(CUSTOMER_LIST_PAGE.permission):
+            return _record(CUSTOMER_LIST_PAGE, customer, customer.name, customer.email)
+    if IDENTIFIER.match(q):
+        model, page = NUMBERED[q[:3].upper()]
+        row = model.objects.select_related("customer").filter(number=q.upper()).first()
+        if row and user.has_perm(page.permission):
+            return _record(page, row, row.number, row.customer.name)
+    if "@" in q and _is_email(q):
+        return _by_email(user, q)
+    return None
+
+
+def _by_email(user, email: str) -> Result | None:
+    """The customer, else the tenant user, whose email is exactly `email`,
+    found through the lists' search (the folded column's index)."""
+    wanted = email.casefold()
+    for page in (CUSTOMER_LIST_PAGE, USER_LIST_PAGE):
+        if not user.has_perm(page.permission):
+            continue
+        found = page.query.page(page.query.filter(q=email), limit=PER_GROUP)
+        for row in found.rows:
+            if row.email.casefold() == wanted:
+                title, meta = (
+                    (row.name, row.email)
+                    if page is CUSTOMER_LIST_PAGE
+                    else (row.name, f"{row.email} · {row.customer.name}")
+                )
+                return _record(page, row, title, meta)
+    return None
+
+
+def _found(source: Source, q: str, shown: str) -> Group | None:
+    """The first rows of the source's list for `q` (but the one `shown` as
+    the best match), and "See all N" when there are more."""
+    page = source.list_page
+    query = page.query
+    f = query.filter(q=q)
+    found = query.page(f, limit=PER_GROUP)
+    results = [_record(page, row, *source.describe(row)) for row in found.rows]
+    results = [result for result in results if result.url != shown]
+    if not results:
+        return None
+    count, exact = query.count(f, found)
+    if count > len(found.rows) or not exact:
+        shown = f"{count:,}" if exact else f"{count:,}+"
+        results.append(
+            Result(
+                title=f"See all {shown} in {page.title}",
+                url=f"{reverse(f'{page.namespace}:list')}?{_q(q)}",
+                highlight=False,
+            )
+        )
+    return Group(page.title, results)
+
+
+def _record(page: ListPage, row, title: str, meta: str) -> Result:
+    url = f"{reverse(f'{page.namespace}:list')}?selected={row.pk}"
+    return Result(
+        title=title, url=url, meta=meta, data={"kind": page.namespace}, record=row
+    )
+
+
+def _commands(user, q: str, groups: list[Group]) -> list[Result]:
+    commands = []
+    words = q.casefold()
+    for label, url_name, permission in NAVIGATION:
+        if permission and not user.has_perm(permission):
+            continue
+        if words and (
+            words in label.casefold() or words in f"go to {label}".casefold()
+        ):
+            commands.append(Result(title=f"Go to {label}", url=reverse(url_name)))
+    customer = _first_customer(groups)
+    if customer is not None:
+        for action in status_actions(user, customer):
+            commands.append(
+                Result(
+                    title=f"{action['label']}… {customer.name}",
+                    action="status",
+                    data={
+                        "url": reverse("customers:change_status", args=[customer.pk]),
+                        "status": action["status"],
+                        "confirm": action["confirm"],
+                        "customer": customer.name,
+                    },
+                    highlight=False,
+                )
+            )
+    return commands
+
+
+def _first_customer(groups: list[Group]) -> Customer | None:
+    """The customer the member is looking at: the best match, else the first
+    customer found."""
+    for group in groups:
+        for result in group.results:
+            if isinstance(result.record, Customer):
+                return result.record
+        if group.label == "Best match":
+            break
+    return None
+
+
+def _is_email(text: str) -> bool:
+    try:
+        validate_email(text)
+    except ValidationError:
+        return False
+    return True
+
+
+def _q(q: str) -> str:
+    return urlencode({"q": q})
