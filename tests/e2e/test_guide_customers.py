@@ -68,6 +68,8 @@ def open_customers(page):
         "link", name="Customers"
     ).click()
     expect(page.get_by_role("heading", name="Customers")).to_be_visible()
+    # The page's scripts have run (and its live updates are on): keys work.
+    expect(page.get_by_role("status").filter(has_text="Live")).to_be_visible()
 
 
 def row(page, name: str):
