@@ -147,7 +147,7 @@ LIVE_REPLAY_HOURS = float(os.environ.get("LIVE_REPLAY_HOURS", "24"))
 LIVE_HEARTBEAT = float(os.environ.get("LIVE_HEARTBEAT", "15"))
 LIVE_STREAM_LIFETIME = float(os.environ.get("LIVE_STREAM_LIFETIME", "900"))
 LIVE_SEND_DEADLINE = float(os.environ.get("LIVE_SEND_DEADLINE", "10"))
-LIVE_POLL_INTERVAL = float(os.environ.get("LIVE_POLL_INTERVAL", "0.2"))
+LIVE_POLL_INTERVAL = float(os.environ.get("LIVE_POLL_INTERVAL", "0.1"))
 # Milliseconds a browser waits before reconnecting a dropped stream.
 LIVE_RETRY_MS = int(os.environ.get("LIVE_RETRY_MS", "2000"))
 # A page's query that gets no answer for this long is given up (PostgreSQL),
