@@ -34,6 +34,7 @@ CLOSING = "closing"  # the server is stopping: reconnect to another
 DROPPED = "dropped"  # the client stopped reading
 STALLED = 1.0  # seconds a write may wait on its client while entries pile up
 BEHIND = 10  # times LIVE_QUEUE_LIMIT: dropped however recently it wrote
+SLICE = 250  # streams handed a batch before the event loop serves others
 
 
 class StreamsBusy(Exception):
@@ -172,6 +173,9 @@ class Hub:
         self.head = 0
         self.closing = False
         self._started = threading.Lock()
+        # Batches still being handed out, with the streams still to get each.
+        self.backlog: deque[tuple[list[Message], list[Subscription]]] = deque()
+        self.draining = False
 
     async def start(self) -> None:
         """Start the reader once; returns when it knows the log's head."""
@@ -216,9 +220,28 @@ class Hub:
             subscription.end(CLOSING)
 
     def deliver(self, messages: list[Message]) -> None:
+        """Hand a batch to every stream open now, in slices: pages answered
+        on the same event loop wait for a slice, not for every stream."""
         self.head = max(self.head, messages[-1].id)
-        for subscription in list(self.subscriptions):
-            subscription.deliver(messages)
+        self.backlog.append((messages, list(self.subscriptions)))
+        if not self.draining:
+            self.draining = True
+            self._drain()
+
+    def _drain(self) -> None:
+        # Batches go out in order: a stream gets the next one after this one.
+        budget = SLICE
+        while self.backlog and budget > 0:
+            messages, waiting = self.backlog[0]
+            while waiting and budget > 0:
+                waiting.pop().deliver(messages)
+                budget -= 1
+            if not waiting:
+                self.backlog.popleft()
+        if self.backlog:
+            asyncio.get_running_loop().call_soon(self._drain)
+        else:
+            self.draining = False
 
     def _deliver_from_thread(self, messages: list[Message]) -> None:
         if self.loop is not None and not self.loop.is_closed():
