@@ -17,11 +17,6 @@ from django.db import models, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cloudfactory.customers.lists import CUSTOMER_LIST_PAGE
-from cloudfactory.invoices.lists import INVOICE_LIST_PAGE
-from cloudfactory.orders.lists import ORDER_LIST_PAGE
-from cloudfactory.support.lists import TICKET_LIST_PAGE
-from cloudfactory.users.lists import USER_LIST_PAGE
 from tests.factories import (
     CustomerFactory,
     InvoiceFactory,
@@ -29,16 +24,11 @@ from tests.factories import (
     TenantUserFactory,
     TicketFactory,
 )
+from tests.integration.lists.pages import LIST_PAGES
 
 pytestmark = pytest.mark.django_db
 
-LISTS = {
-    "/customers/": CUSTOMER_LIST_PAGE,
-    "/users": USER_LIST_PAGE,
-    "/orders": ORDER_LIST_PAGE,
-    "/invoices": INVOICE_LIST_PAGE,
-    "/support": TICKET_LIST_PAGE,
-}
+LISTS = LIST_PAGES
 # Few examples per test keep the suite fast; each run tries new ones, and
 # .hypothesis/ replays any that failed.
 HOSTILE = settings(

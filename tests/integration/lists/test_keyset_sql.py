@@ -9,10 +9,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cloudfactory.customers.lists import CUSTOMER_LIST_PAGE
-from cloudfactory.invoices.lists import INVOICE_LIST_PAGE
-from cloudfactory.orders.lists import ORDER_LIST_PAGE
-from cloudfactory.support.lists import TICKET_LIST_PAGE
-from cloudfactory.users.lists import USER_LIST_PAGE
 from cloudfactory.web.keyset import keyset_after
 from tests.factories import (
     CustomerFactory,
@@ -21,16 +17,11 @@ from tests.factories import (
     TenantUserFactory,
     TicketFactory,
 )
+from tests.integration.lists.pages import LIST_PAGES
 
 pytestmark = pytest.mark.django_db
 
-PAGES = {
-    "customers": CUSTOMER_LIST_PAGE,
-    "users": USER_LIST_PAGE,
-    "orders": ORDER_LIST_PAGE,
-    "invoices": INVOICE_LIST_PAGE,
-    "support": TICKET_LIST_PAGE,
-}
+PAGES = {page.namespace: page for page in LIST_PAGES.values()}
 CASES = [(name, sort) for name, page in PAGES.items() for sort in page.query.sorts.keys]
 ROW_VALUE = re.compile(r'\("\w+"\."(\w+)", "\w+"\."id"\) ([<>]) \(')
 
