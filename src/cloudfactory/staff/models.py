@@ -35,10 +35,18 @@ class StaffUserManager(BaseUserManager):
 class StaffUser(AbstractBaseUser, PermissionsMixin):
     """A platform staff member: signs in with an email; a group gives the role."""
 
+    class Theme(models.TextChoices):
+        """Light or dark pages; "system" follows the device's setting."""
+
+        SYSTEM = "system", "System"
+        LIGHT = "light", "Light"
+        DARK = "dark", "Dark"
+
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200, blank=True)
     # An IANA name such as "Europe/Paris"; times are shown in it.
     time_zone = models.CharField(max_length=64, default="UTC")
+    theme = models.CharField(max_length=6, choices=Theme.choices, default=Theme.SYSTEM)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
 

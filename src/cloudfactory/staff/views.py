@@ -2,9 +2,11 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_credentials
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_POST
 
 from cloudfactory.staff import throttle
-from cloudfactory.staff.forms import StaffLoginForm
+from cloudfactory.staff.forms import StaffLoginForm, ThemeForm
 from cloudfactory.staff.models import staff_email
 
 
@@ -57,6 +59,22 @@ class LoginView(auth_views.LoginView):
         )
         response["Retry-After"] = str(seconds)
         return response
+
+
+@require_POST
+def set_theme(request: HttpRequest) -> HttpResponse:
+    """The signed-in member's theme (System, Light or Dark), kept for every
+    page they open next; the palette has already applied it to this one."""
+    form = ThemeForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(
+            " ".join(form.errors["theme"]),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    request.user.theme = form.cleaned_data["theme"]
+    request.user.save(update_fields=["theme"])
+    return HttpResponse(status=204)
 
 
 def _valid_email(text: str) -> str:
