@@ -192,8 +192,8 @@ class ListPage(Generic[F]):
     def live_as_view(self) -> Callable:
         """What changed in a list on screen, for its live updates: the rows
         `ids` as they are now; with `new=1`, the rows now above the first one
-        shown (`above`, that row's cursor; without it, the first page); and
-        the count."""
+        shown (`above`, that row's cursor; without it, the first page); with
+        `count=1`, the count."""
 
         @require_GET
         def view(request: HttpRequest) -> HttpResponse:
@@ -201,6 +201,7 @@ class ListPage(Generic[F]):
                 raise PermissionDenied
             params = request.GET.copy()
             wants_added = params.pop("new", [""])[-1] == "1"
+            wants_count = params.pop("count", [""])[-1] == "1"
             for transient in ("cursor", "ids"):
                 params.pop(transient, None)
             above = params.pop("above", [""])[-1]
@@ -219,7 +220,7 @@ class ListPage(Generic[F]):
             elif wants_added:
                 added, more = self.query.above(f, form.after, limit=PAGE_SIZE)
             changed = self.query.model._default_manager.filter(pk__in=ids)
-            count, exact = self.query.count(f)
+            count, exact = self.query.count(f) if wants_count else (None, True)
             context = {
                 **self.row_context(params, f),
                 "changed": changed.select_related(*self.query.related),

@@ -102,7 +102,7 @@ def test_new_rows_are_those_above_the_first_shown_that_match_the_list(admin_clie
         "{'type': 'company'}": [newest, new_quokka, new_suspended, new_active],
     }
     for state in states:
-        params = {**state, "new": "1", "above": cursors[str(state)]}
+        params = {**state, "new": "1", "count": "1", "above": cursors[str(state)]}
         status, html, _ = get(admin_client, LIVE, params)
         assert status == 200, (state, html)
         assert added(html) == expected[str(state)], state
@@ -112,7 +112,8 @@ def test_new_rows_are_those_above_the_first_shown_that_match_the_list(admin_clie
         # The new first row's cursor: the next update looks above it.
         assert tbody_cursor(html) == first_cursor(page), state
     assert shown_count(html, "customers") == "7"
-    _, html, _ = get(admin_client, LIVE, {"status": "suspended", "new": "1"})
+    counted = {"status": "suspended", "new": "1", "count": "1"}
+    _, html, _ = get(admin_client, LIVE, counted)
     assert shown_count(html, "customers") == "3"
 
     # Without `above`: the list's first page, as the page would show it.
@@ -196,6 +197,15 @@ def test_a_member_without_a_role_gets_403_like_the_list(client):
     assert get(client, LIVE, {"ids": "1"})[0] == 403
 
 
+def test_the_count_is_read_only_when_asked_for(admin_client):
+    customer = CustomerFactory()
+    status, html, _ = get(admin_client, LIVE, {"ids": str(customer.pk)})
+    assert status == 200
+    assert 'id="result-count"' not in html
+    _, html, _ = get(admin_client, LIVE, {"ids": str(customer.pk), "count": "1"})
+    assert shown_count(html, "customers") == "1"
+
+
 @pytest.mark.parametrize(
     ("path", "namespace", "make"),
     [
@@ -208,7 +218,8 @@ def test_a_member_without_a_role_gets_403_like_the_list(client):
 )
 def test_every_list_has_its_live_endpoint(admin_client, path, namespace, make):
     record = make()
-    status, html, _ = get(admin_client, path, {"ids": str(record.pk), "new": "1"})
+    asked = {"ids": str(record.pk), "new": "1", "count": "1"}
+    status, html, _ = get(admin_client, path, asked)
     assert status == 200, html
     assert changed(html, namespace) == [record.pk]
     assert added(html, namespace) == [record.pk]

@@ -123,6 +123,7 @@ const readChanges = coalesce(async () => {
   const selected = document.querySelector("tr[data-row][aria-selected='true']")?.dataset.rowId;
   if (selected) params.set("selected", selected);
   if (ids.length) params.set("ids", ids.join(","));
+  if (count || added) params.set("count", "1");
   if (added) {
     params.set("new", "1");
     const above = waitingCursor || section.dataset.firstCursor;
@@ -144,11 +145,16 @@ const readChanges = coalesce(async () => {
 if (layout && listName) {
   document.addEventListener("cf:live", (event) => {
     const entry = event.detail;
-    const ids = touchedIds(entry, listName);
-    if (!ids.length && entry.adds !== listName) return;
-    for (const id of ids) wanted.ids.add(id);
-    if (entry.adds === listName) wanted.added = true;
-    wanted.count = true;
+    // Rows on screen it changes; a row it adds; a count it may change (an
+    // entry about one of this list's own records: added, removed, its
+    // status changed). Anything else costs this page no request.
+    const shown = touchedIds(entry, listName).filter((id) => rowById(id));
+    const adds = entry.adds === listName;
+    const counts = adds || entry.record?.list === listName;
+    if (!shown.length && !counts) return;
+    for (const id of shown) wanted.ids.add(id);
+    if (adds) wanted.added = true;
+    if (counts) wanted.count = true;
     readChanges();
   });
 
