@@ -190,7 +190,6 @@ async function setTheme(theme) {
 if (dialog) {
   const input = dialog.querySelector("[data-palette-input]");
   const list = dialog.querySelector("[data-palette-list]");
-  const body = dialog.querySelector("[data-palette-body]");
   const note = dialog.querySelector("[data-palette-note]");
   const status = dialog.querySelector("[data-palette-status]");
   const searchView = dialog.querySelector('[data-palette-view="search"]');
@@ -372,7 +371,7 @@ if (dialog) {
     note.textContent = any ? "" : sentence;
     note.classList.toggle("palette-note-error", error);
     input.setAttribute("aria-expanded", any ? "true" : "false");
-    body.scrollTop = 0;
+    searchView.scrollTop = 0;
     select(0);
   }
 
@@ -435,8 +434,16 @@ if (dialog) {
     input.removeAttribute("aria-activedescendant");
     input.setAttribute("aria-activedescendant", all[active].id);
     if (!scroll) return;
-    if (active === 0) body.scrollTop = 0;
-    else all[active].scrollIntoView({ block: "nearest" });
+    if (active === 0) {
+      searchView.scrollTop = 0;
+      return;
+    }
+    // The first of a group brings its label into view too.
+    const group = all[active].closest('[role="group"]');
+    if (group && group.querySelector('[role="option"]') === all[active]) {
+      group.querySelector(".palette-group-label")?.scrollIntoView({ block: "nearest" });
+    }
+    all[active].scrollIntoView({ block: "nearest" });
   }
 
   function move(step, wrap = true) {
