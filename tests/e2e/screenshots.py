@@ -86,7 +86,9 @@ def _demo_data(staff) -> None:
         event.save(update_fields=["created_at"])
 
 
-def _shoot(browser, server_url, staff, name: str, *, path: str, dark=False) -> None:
+def _shoot(
+    browser, server_url, staff, name: str, *, path: str, dark=False, palette=""
+) -> None:
     context = browser.new_context(
         base_url=server_url,
         viewport=VIEWPORT,
@@ -98,9 +100,23 @@ def _shoot(browser, server_url, staff, name: str, *, path: str, dark=False) -> N
         sign_in(page, staff.email)
     page.goto(path)
     page.wait_for_load_state("networkidle")
+    if palette:
+        _open_palette(page, palette)
     OUT.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=OUT / name)
     context.close()
+
+
+def _open_palette(page, text: str) -> None:
+    """The command palette open on the page, `text` typed, its results shown
+    and the second option selected."""
+    page.keyboard.press("Control+k")
+    field = page.get_by_role("combobox", name="Search everything")
+    with page.expect_response(lambda r: "/palette?" in r.url and "q=" + text in r.url):
+        field.press_sequentially(text, delay=20)
+    page.get_by_role("listbox", name="Results").get_by_role("option").first.wait_for()
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(200)  # the dialog's opening animation
 
 
 def test_refresh_screenshots(browser, server_url, staff):
@@ -108,3 +124,20 @@ def test_refresh_screenshots(browser, server_url, staff):
     _shoot(browser, server_url, staff, "overview.png", path="/")
     _shoot(browser, server_url, staff, "overview-dark.png", path="/", dark=True)
     _shoot(browser, server_url, staff, "login.png", path="/login")
+    _shoot(
+        browser,
+        server_url,
+        staff,
+        "palette-light.png",
+        path="/customers/",
+        palette="in",
+    )
+    _shoot(
+        browser,
+        server_url,
+        staff,
+        "palette-dark.png",
+        path="/customers/",
+        dark=True,
+        palette="in",
+    )
