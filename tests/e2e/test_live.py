@@ -98,6 +98,34 @@ def test_a_customer_the_simulator_registers_appears_in_both_browsers(two_pages):
         expect(first).to_contain_text(newcomer.name)
 
 
+def test_a_reader_scrolled_down_is_offered_new_rows_and_keeps_their_place(
+    two_pages,
+):
+    for n in range(30):
+        CustomerFactory(name=f"Tenant {n:02d}", email=f"t{n}@tenants.test")
+    page = two_pages[0]
+    page.reload()
+    expect(page.get_by_role("status").filter(has_text="Live")).to_be_visible()
+    table = page.locator("#list-results .table-scroll")
+    table.evaluate("box => { box.scrollTop = 400; }")
+    before = table.evaluate("box => box.scrollTop")
+    assert before > 0
+
+    simulate("--only", "customer.created", "--changes", "2", "--seed", "9")
+    newcomers = [c.name for c in Customer.objects.order_by("-pk")[:2]]
+    bar = page.get_by_role("status").filter(has_text="2 new customers")
+    expect(bar).to_be_visible(timeout=WITHIN)
+    assert table.evaluate("box => box.scrollTop") == before
+    for name in newcomers:
+        expect(page.get_by_role("link", name=name, exact=True)).to_have_count(0)
+
+    bar.get_by_role("button", name="Show").click()
+    expect(bar).to_be_hidden()
+    first_two = page.locator("[data-list-table] tbody tr[data-row] .row-link")
+    assert first_two.all_inner_texts()[:2] == newcomers
+    assert table.evaluate("box => box.scrollTop") == 0
+
+
 def test_markup_in_a_live_name_shows_as_text(two_pages):
     page = two_pages[0]
     dialogs = []
