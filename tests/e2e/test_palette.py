@@ -71,6 +71,8 @@ def selected(page):
 
 
 def open_with_shortcut(page, keys: str = "Control+k"):
+    # The page's scripts (modules) have run once its HTML is read.
+    page.wait_for_load_state("domcontentloaded")
     page.keyboard.press(keys)
     expect(palette(page)).to_be_visible()
     expect(field(page)).to_be_focused()
