@@ -478,6 +478,31 @@ def test_an_older_answer_never_replaces_a_newer_one(signed_in_page, records):
     expect(field(page)).to_have_value("acme corp")
 
 
+def test_enter_right_after_typing_opens_what_was_typed(signed_in_page, records):
+    """Not what the palette showed before the typing: the recent records that
+    the empty palette asked for, answered late."""
+    page = signed_in_page
+    invoice = records["invoice"]
+    open_with_shortcut(page)
+    search(page, "acme")
+    option(page, "Acme Corp").click()
+    expect(panel(page, "Acme Corp")).to_be_visible()
+    held = []
+    page.route(
+        re.compile(r"/palette\?q=$"),
+        lambda route: held.append(route) if not held else route.continue_(),
+    )
+
+    open_with_shortcut(page)
+    page.keyboard.type(invoice.number)
+    page.keyboard.press("Enter")
+    with contextlib.suppress(Exception):  # the page may have given up on it
+        held[0].continue_()
+
+    expect(page).to_have_url(re.compile(rf"/invoices/?\?selected={invoice.pk}$"))
+    expect(panel(page, invoice.number)).to_be_visible()
+
+
 def test_results_show_soon_after_the_last_keystroke(signed_in_page, records):
     page = signed_in_page
     open_with_shortcut(page)

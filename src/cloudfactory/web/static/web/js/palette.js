@@ -277,6 +277,11 @@ if (dialog) {
 
   function schedule() {
     clearTimeout(timer);
+    // An answer on its way is for what was typed before: it is not shown.
+    seq += 1;
+    controller?.abort();
+    controller = null;
+    busy(true);
     timer = setTimeout(load, DEBOUNCE);
   }
 
@@ -356,7 +361,7 @@ if (dialog) {
     const count = options().length;
     if (!q) announce(count ? "Recent searches and records" : "");
     else announce(count === 0 ? "No results" : count === 1 ? "1 result" : `${count} results`);
-    if (pendingEnter) {
+    if (pendingEnter && q === query()) {
       const { newTab } = pendingEnter;
       pendingEnter = null;
       activate(options()[0], newTab);
