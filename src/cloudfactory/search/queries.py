@@ -73,9 +73,19 @@ class Source:
     asks: Callable[[str], bool] = lambda q: True  # worth asking for this query?
 
 
+def _names(q: str) -> bool:
+    """Whether `q` may be part of a name or an email: not a record number
+    (`INV-4211-0007`) nor a customer id (`#4211`), which the best match finds."""
+    return not (IDENTIFIER.match(q) or CUSTOMER_ID.match(q))
+
+
 SOURCES = (
-    Source(CUSTOMER_LIST_PAGE, lambda c: (c.name, c.email)),
-    Source(USER_LIST_PAGE, lambda u: (u.name, f"{u.email} · {u.customer.name}")),
+    Source(CUSTOMER_LIST_PAGE, lambda c: (c.name, c.email), asks=_names),
+    Source(
+        USER_LIST_PAGE,
+        lambda u: (u.name, f"{u.email} · {u.customer.name}"),
+        asks=_names,
+    ),
     Source(
         ORDER_LIST_PAGE,
         lambda o: (o.number, o.customer.name),
@@ -163,7 +173,7 @@ def _found(source: Source, q: str, shown: str) -> Group | None:
     results = [result for result in results if result.url != shown]
     if not results:
         return None
-    count, exact = query.count(f, found)
+    count, exact = query.count(f, found, cap=COUNT_UP_TO)
     if count > len(found.rows) or not exact:
         shown = f"{count:,}" if exact else f"{count:,}+"
         results.append(

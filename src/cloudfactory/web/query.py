@@ -227,12 +227,15 @@ class ListQuery(Generic[F]):
         rows = list(qs.select_related(*self.related).order_by(*backwards)[: limit + 1])
         return rows[:limit][::-1], len(rows) > limit
 
-    def count(self, f: F, page: Page | None = None) -> tuple[int, bool]:
+    def count(
+        self, f: F, page: Page | None = None, cap: int = COUNT_CAP
+    ) -> tuple[int, bool]:
         """How many rows match `f`, and whether exact ("10,000+" beyond the
-        cap): what `page` already counted, else a counter, else a capped count."""
+        `cap`): what `page` already counted, else a counter, else a capped
+        count."""
         if page is not None and page.total is not None:
-            exact = page.total <= COUNT_CAP and page.exhaustive
-            return min(page.total, COUNT_CAP), exact
+            exact = page.total <= cap and page.exhaustive
+            return min(page.total, cap), exact
         if not f.q.strip() and self.counter is not None:
             beyond = [a for a in self.lookups if a not in self.counter.covers]
             if not any(_is_set(getattr(f, a)) for a in beyond):
@@ -241,8 +244,8 @@ class ListQuery(Generic[F]):
                     return counted, True
         qs = self.matching(f)
         if f.q.strip():
-            return self.search.count(qs, f.q, COUNT_CAP, self.sorts.ordering(f.sort))
-        return count_capped(qs, COUNT_CAP)
+            return self.search.count(qs, f.q, cap, self.sorts.ordering(f.sort))
+        return count_capped(qs, cap)
 
     def export_rows(self, f: F) -> QuerySet:
         """Every row matching `f`, in f.sort order: the list's query over all
