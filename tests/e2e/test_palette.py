@@ -96,6 +96,7 @@ def _query(url: str) -> str:
 def go_to(page, label: str):
     page.get_by_role("navigation", name="Main").get_by_role("link", name=label).click()
     expect(page.get_by_role("heading", name=label, level=1)).to_be_visible()
+    page.wait_for_load_state("domcontentloaded")  # htmx and the modules are ready
 
 
 def panel(page, name: str):
