@@ -62,6 +62,8 @@ class Result:
 class Group:
     label: str
     results: list[Result]
+    # The commands, which the page adds its own to.
+    commands: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,7 @@ def palette_results(user, q: str) -> list[Group]:
             groups.append(group)
     commands = _commands(user, q, groups)
     if commands:
-        groups.append(Group("Commands", commands))
+        groups.append(Group("Commands", commands, commands=True))
     return groups
 
 
@@ -213,6 +215,7 @@ def _commands(user, q: str, groups: list[Group]) -> list[Result]:
                     data={
                         "url": reverse("customers:change_status", args=[customer.pk]),
                         "status": action["status"],
+                        "verb": action["label"],
                         "confirm": action["confirm"],
                         "customer": customer.name,
                     },

@@ -330,10 +330,6 @@ if (dialog) {
     const root = doc.querySelector("[data-palette-results]");
     const groups = root ? [...root.querySelectorAll(':scope > [role="group"]')] : [];
     const empty = root?.querySelector(".palette-empty")?.textContent.trim() || "Nothing matches.";
-    for (const group of groups) {
-      const label = group.querySelector(".palette-group-label")?.textContent.trim();
-      if (label === "Commands") group.dataset.commands = "";
-    }
     const commands = q ? pageCommands(q) : [];
     if (commands.length) {
       let group = groups.find((g) => g.dataset.commands !== undefined);
@@ -516,7 +512,7 @@ if (dialog) {
   function showStep(option) {
     stepOption = option;
     const { confirm: confirmText, customer, status: target } = option.dataset;
-    const verb = (option.dataset.label || "").split("…")[0].trim() || "Change the status of";
+    const verb = option.dataset.verb || "Change the status of";
     const name = document.createElement("bdi");
     name.textContent = customer || "";
     stepTitle.replaceChildren(`${verb} `, name);
