@@ -228,11 +228,12 @@ class ListQuery(Generic[F]):
         return rows[:limit][::-1], len(rows) > limit
 
     def count(
-        self, f: F, page: Page | None = None, cap: int = COUNT_CAP
+        self, f: F, page: Page | None = None, cap: int | None = None
     ) -> tuple[int, bool]:
         """How many rows match `f`, and whether exact ("10,000+" beyond the
-        `cap`): what `page` already counted, else a counter, else a capped
-        count."""
+        `cap`, COUNT_CAP unless given): what `page` already counted, else a
+        counter, else a capped count."""
+        cap = COUNT_CAP if cap is None else cap
         if page is not None and page.total is not None:
             exact = page.total <= cap and page.exhaustive
             return min(page.total, cap), exact
