@@ -170,7 +170,7 @@ def _found(source: Source, q: str, shown: str) -> Group | None:
     page = source.list_page
     query = page.query
     f = query.filter(q=q)
-    found = query.page(f, limit=PER_GROUP)
+    found = query.page(f, limit=PER_GROUP, count_cap=COUNT_UP_TO)
     results = [_record(page, row, *source.describe(row)) for row in found.rows]
     results = [result for result in results if result.url != shown]
     if not results:

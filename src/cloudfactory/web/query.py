@@ -188,9 +188,18 @@ class ListQuery(Generic[F]):
                 qs = qs.filter(**{lookup: value})
         return qs
 
-    def page(self, f: F, *, after: tuple | None = None, limit: int = PAGE_SIZE) -> Page:
+    def page(
+        self,
+        f: F,
+        *,
+        after: tuple | None = None,
+        limit: int = PAGE_SIZE,
+        count_cap: int | None = None,
+    ) -> Page:
         """Up to `limit` rows matching `f` after the cursor `after`, in f.sort
-        order, with their related rows. One query without a search."""
+        order, with their related rows. One query without a search; a first
+        page of a search may also tell how many match, up to `count_cap`
+        (COUNT_CAP unless given)."""
         ordering = self.sorts.ordering(f.sort)
         qs = self.matching(f)
         if after is not None:
@@ -200,7 +209,8 @@ class ListQuery(Generic[F]):
                 qs.select_related(*self.related).order_by(*ordering)[: limit + 1]
             )
             return Page(rows[:limit], has_more=len(rows) > limit)
-        count_up_to = COUNT_CAP + 1 if after is None else None
+        cap = COUNT_CAP if count_cap is None else count_cap
+        count_up_to = cap + 1 if after is None else None
         found = self.search.page(qs, f.q, ordering, limit + 1, count_up_to)
         rows = list(found.rows)
         # A search reads the list's own table; related rows follow in one query.
