@@ -1,11 +1,48 @@
 """Trigram indexes on a folded search column, one kind per database.
 
-PostgreSQL: a pg_trgm GIN index, which serves `LIKE '%piece%'`.
+PostgreSQL: a pg_trgm GIN index, which serves `LIKE '%piece%'`. pg_trgm makes
+trigrams of each word's letters and digits only, so a piece around a separator
+("o@a", "r.m", "e ta") gives it only the start of the next word ("  a": every
+row with a word starting with a), and a lookup rechecks most of the table. The
+index is therefore built on the column's key (`search_key`), where the usual
+separators are spelled in letters ("o@a" -> "oqba"), so every character of a
+piece narrows the lookup; the piece itself is then checked on the column.
 SQLite: an external-content FTS5 table with the trigram tokenizer, kept in step by
 triggers, which serves `MATCH` and `LIKE` on pieces of three characters or more.
 """
 
 from django.db import migrations
+
+# How the key spells each separator; "q" first doubles, so that no spelling
+# is taken for text. A piece is in a text only if its key is in the text's
+# key, so a lookup by key misses no row (it may find a few more, rechecked).
+SPELLED = {
+    "q": "qq",
+    " ": "qa",
+    "@": "qb",
+    ".": "qc",
+    "-": "qd",
+    "_": "qe",
+    "'": "qf",
+    ",": "qg",
+    "&": "qh",
+    "+": "qi",
+    "/": "qj",
+}
+_SPELLING = str.maketrans(SPELLED)
+
+
+def search_key(text: str) -> str:
+    """`text` with its separators spelled in letters: "o@a.b" -> "oqbaqcb"."""
+    return text.translate(_SPELLING)
+
+
+def search_key_sql(column: str) -> str:
+    """PostgreSQL: the SQL of `column`'s key, as its index is built on it."""
+    sql = column
+    for char, spelling in SPELLED.items():  # "q" first
+        sql = f"replace({sql}, '{char.replace(chr(39), chr(39) * 2)}', '{spelling}')"
+    return sql
 
 
 def fts_table(table: str) -> str:
@@ -78,3 +115,27 @@ def _drop(table: str, column: str):
 def trigram_index(table: str, column: str = "search_text") -> migrations.RunPython:
     """A migration operation that creates the trigram index this database supports."""
     return migrations.RunPython(_create(table, column), _drop(table, column))
+
+
+def _key_index(table: str, column: str) -> str:
+    return (
+        f"CREATE INDEX IF NOT EXISTS {table}_search_key_trgm "
+        f"ON {table} USING gin (({search_key_sql(column)}) gin_trgm_ops)"
+    )
+
+
+def key_trigram_index(table: str, column: str = "search_text") -> migrations.RunPython:
+    """A migration operation that moves PostgreSQL's trigram index from the
+    column to its key (SQLite's FTS5 table already indexes every character)."""
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(_key_index(table, column))
+            schema_editor.execute(f"DROP INDEX IF EXISTS {table}_{column}_trgm")
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            _create(table, column)(apps, schema_editor)
+            schema_editor.execute(f"DROP INDEX IF EXISTS {table}_search_key_trgm")
+
+    return migrations.RunPython(forwards, backwards)

@@ -14,6 +14,7 @@ from cloudfactory.orders.models import Order
 from cloudfactory.orders.services import order_place
 from cloudfactory.support.models import Ticket
 from cloudfactory.text import fold, search_text
+from cloudfactory.textsearch.indexes import search_key, search_key_sql
 from cloudfactory.users.models import TenantUser
 from tests.factories import (
     CustomerFactory,
@@ -170,10 +171,12 @@ def _trigram_search(table: str, piece: str) -> set[int]:
             )
         else:
             cursor.execute("SET LOCAL enable_seqscan = off")
-            query = f"SELECT id FROM {table} WHERE search_text LIKE %s"
-            cursor.execute(f"EXPLAIN {query}", [f"%{piece}%"])
-            assert f"{table}_search_text_trgm" in str(cursor.fetchall())
-            cursor.execute(query, [f"%{piece}%"])
+            key = search_key_sql("search_text")
+            query = f"SELECT id FROM {table} WHERE {key} LIKE %s"
+            pattern = f"%{search_key(piece)}%"
+            cursor.execute(f"EXPLAIN {query}", [pattern])
+            assert f"{table}_search_key_trgm" in str(cursor.fetchall())
+            cursor.execute(query, [pattern])
         return {row[0] for row in cursor.fetchall()}
 
 
