@@ -36,6 +36,7 @@ from django.db.models.expressions import RawSQL
 
 from cloudfactory.text import fold
 from cloudfactory.textsearch.indexes import fts_table, search_key, search_key_sql
+from cloudfactory.textsearch.sample import cached_sample
 
 # Pieces shorter than this have no trigram: their search walks a bounded window.
 MIN_INDEXED = 3
@@ -87,6 +88,9 @@ class Estimate:
     matches: float  # of those, rows holding the piece
     holders: float  # rows of the whole table holding the piece
     exact: bool = False
+    # Rows of the whole table a lookup through the index finds and checks,
+    # when known (PostgreSQL, a large table): holders, or more.
+    found: float = 0.0
 
 
 def like_pattern(piece: str) -> str:
@@ -122,11 +126,19 @@ def _where_sql(qs: QuerySet) -> tuple[str, list] | None:
 
 def estimate(qs: QuerySet, piece: str) -> Estimate | None:
     """How many rows of `qs` hold `piece`, judged on about SAMPLE_ROWS rows of
-    the table. One query; None when `qs`'s filters need a join."""
+    the table: the process's sample of a large table when `qs` has no filter,
+    else one query. None when `qs`'s filters need a join."""
     where = _where_sql(qs)
     if where is None:
         return None
     filters, filter_params = where
+    kept = cached_sample(qs.model._meta.db_table)
+    looked_up = 0.0  # rows a lookup through the index finds
+    if kept is not None and connection.vendor == "postgresql":
+        looked_up = kept.key_segments(piece[:INDEXED_CHARS])[1] * kept.size
+    if kept is not None and not filters:
+        holders = kept.share(piece) * kept.size
+        return Estimate(kept.size, holders, holders, found=max(looked_up, holders))
     holds = "search_text LIKE %s ESCAPE '\\'"
     pattern = like_pattern(piece)
     if filters:
@@ -146,7 +158,10 @@ def estimate(qs: QuerySet, piece: str) -> Estimate | None:
     rows, matches, holders = found if filters else (found[0], found[1], found[1])
     if table_size <= SAMPLE_ROWS:  # the sample was the whole table
         return Estimate(rows, matches, holders, exact=True)
-    return Estimate(rows * scale, matches * scale, holders * scale)
+    holders *= scale
+    return Estimate(
+        rows * scale, matches * scale, holders, found=max(looked_up, holders)
+    )
 
 
 def _sample_sql(table: str) -> tuple[str, str, str]:
@@ -189,7 +204,7 @@ def walk_window(est: Estimate | None, limit: int, lookup_cost: float = 1.0) -> i
     if est is None:
         return WINDOW
     expected = limit * est.rows / max(est.matches, 1)
-    lookup = min(est.holders, est.rows) * lookup_cost
+    lookup = min(max(est.holders, est.found), est.rows) * lookup_cost
     if expected >= lookup or (est.exact and est.matches < limit):
         return 0
     return max(WINDOW, math.ceil(WINDOW_FACTOR * expected))
@@ -215,10 +230,16 @@ def _holding(qs: QuerySet, piece: str) -> QuerySet:
 
 
 def _key_condition(model, piece: str) -> tuple[str, list]:
-    """PostgreSQL: the condition its trigram index serves, on the search key."""
+    """PostgreSQL: the condition its trigram index serves, on the search key:
+    the parts of the key the table's sample finds cheapest to look up (the
+    whole key without a sample)."""
+    table = model._meta.db_table
     quote = connection.ops.quote_name
-    column = f"{quote(model._meta.db_table)}.{quote('search_text')}"
-    pattern = like_pattern(search_key(piece[:INDEXED_CHARS]))
+    column = f"{quote(table)}.{quote('search_text')}"
+    head = piece[:INDEXED_CHARS]
+    kept = cached_sample(table)
+    segments = kept.key_segments(head)[0] if kept else [search_key(head)]
+    pattern = "%" + "%".join(like_pattern(part)[1:-1] for part in segments) + "%"
     return f"{search_key_sql(column)} LIKE %s ESCAPE '\\'", [pattern]
 
 

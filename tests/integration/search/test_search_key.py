@@ -6,6 +6,7 @@ from django.db import connection
 
 from cloudfactory.customers.queries import CUSTOMERS, CustomerFilter
 from cloudfactory.text import fold
+from cloudfactory.textsearch import sample
 from cloudfactory.textsearch.indexes import SPELLED, search_key, search_key_sql
 from tests.factories import CustomerFactory
 
@@ -22,7 +23,19 @@ def test_the_database_spells_the_key_as_python_does():
         assert cursor.fetchone()[0] == search_key(text)
 
 
-def test_every_piece_of_a_record_finds_it():
+@pytest.fixture(params=["queried", "kept"])
+def judged(request, monkeypatch):
+    """Pieces judged by a sampling query each time, or by the process's kept
+    sample (which larger tables use, and which chooses the key's parts)."""
+    sample.forget_samples()
+    if request.param == "kept":
+        monkeypatch.setattr(sample, "CACHED_FROM", 0)
+        monkeypatch.setattr(sample, "KEPT_SECONDS", 0)
+    yield request.param
+    sample.forget_samples()
+
+
+def test_every_piece_of_a_record_finds_it(judged):
     customer = CustomerFactory(
         name=TRICKY, email="q.q-q_q+q@q-q.example", company_name="Q & Q / Sons"
     )
@@ -36,3 +49,19 @@ def test_every_piece_of_a_record_finds_it():
         not in [c.pk for c in CUSTOMERS.page(CustomerFilter(q=piece), limit=5).rows]
     ]
     assert missed == []
+
+
+def test_each_way_of_asking_the_index_keeps_the_key_s_parts_in_order():
+    piece = "an o'brien-qu@x.io"
+    for option in sample.key_options(piece):
+        at = 0
+        for part in option:
+            at = search_key(piece).index(part, at) + len(part)
+
+
+def test_a_kept_sample_asks_for_the_rarer_word():
+    kept = sample.Sample(size=1e6, texts=["joan and ann"] * 50 + ["juna sturm"])
+    parts, _ = kept.key_segments("juna st")
+    assert parts == ["juna"]
+    parts, _ = kept.key_segments("r and")
+    assert parts != ["and"]
