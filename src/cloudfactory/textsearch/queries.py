@@ -55,6 +55,9 @@ WINDOW = 1_000
 # times the cap or more: of 1M rows the sample meets some 50 of 10,000 holders,
 # give or take 7, so 1.5 times is 3.5 deviations away.
 CAP_MARGIN = 1.5
+# Filters that keep at most this share of the holders of a piece are left
+# to the planner, which may AND their index with the trigram index.
+ANDED_SHARE = 0.1
 # What a row found by lookup costs, in rows walked. Measured at 1M customers
 # on PostgreSQL 15: a walk reads 0.3-0.5 µs a row, a lookup 1.1-2.8 µs a
 # holder; at 100k on SQLite, 0.9-1.7 µs and 1.6-2.4 µs.
@@ -246,14 +249,22 @@ def _key_condition(model, piece: str) -> tuple[str, list]:
 def _holders_sql(qs: QuerySet, piece: str, est: Estimate | None):
     """PostgreSQL: a SELECT of every column of the rows of `qs` holding `piece`."""
     where = _where_sql(qs)
-    if est is None or not where or not where[0] or est.rows <= est.holders:
-        # No filters, or they select fewer rows than hold the piece: one scan,
-        # which the planner may start from a filter's index.
+    if (
+        est is None
+        or not where
+        or not where[0]
+        or est.rows <= est.holders
+        or est.matches <= ANDED_SHARE * est.holders
+    ):
+        # No filters, or they select fewer rows than hold the piece, or few
+        # enough that their index is worth ANDing with the trigram index
+        # (status=suspended, 3 %: 'sso' 70 ms -> 15 ms): one scan, which the
+        # planner may start from a filter's index.
         return _holding(qs, piece).query.sql_with_params()
-    # The piece is the narrower: its holders through the trigram index alone,
-    # the filters checked on each (IS TRUE hides them from the planner, which
-    # would otherwise AND in a filter's index: 400,000 entries for
-    # type=individual, 70 ms).
+    # The piece is the narrower and the filters select much of the table:
+    # its holders through the trigram index alone, the filters checked on
+    # each (IS TRUE hides them from the planner, which would otherwise AND in
+    # a filter's index: 400,000 entries for type=individual, 70 ms).
     filters, params = where
     checked = RawSQL(  # noqa: S611 - parameters bound
         f"({filters}) IS TRUE", params, output_field=BooleanField()

@@ -159,3 +159,42 @@ def test_a_walk_counts_no_further_than_asked(customers, monkeypatch):
     )
     assert [c.name for c in found.rows] == ["Acme Corp"]
     assert found.total == 1
+
+
+PLANS = {
+    "walk": {"LOOKUP_COST": {"postgresql": 1e9, "sqlite": 1e9}},
+    "lookup, filters checked on each holder": {"ANDED_SHARE": 0.0},
+    "lookup, filters left to the planner": {"ANDED_SHARE": 1.0},
+}
+
+
+@pytest.mark.parametrize("plan", PLANS)
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"status": "suspended"}, {"type": "company", "status": "active"}],
+    ids=["no filter", "suspended", "active companies"],
+)
+def test_the_pages_and_the_count_agree_under_each_plan(monkeypatch, plan, filters):
+    for name, value in PLANS[plan].items():
+        monkeypatch.setattr(search_queries, name, value)
+    for n in range(24):
+        CustomerFactory(
+            name=f"{'Acme' if n % 3 else 'Other'} {n}",
+            type=("company", "individual")[n % 2],
+            status=("active", "suspended", "inactive")[n % 3 - 1],
+        )
+    truth = [
+        c.pk
+        for c in Customer.objects.order_by("-created_at", "-id")
+        if "acme" in c.search_text
+        and all(getattr(c, field) == value for field, value in filters.items())
+    ]
+    seen, after = [], None
+    while True:
+        page = page_of(q="acme", after=after, limit=2, **filters)
+        seen += [c.pk for c in page.rows]
+        if not page.has_more:
+            break
+        after = cursor_of(page.rows[-1], "-created")
+    assert truth and seen == truth
+    assert count_of(q="acme", **filters) == (len(truth), True)
