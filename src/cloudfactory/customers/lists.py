@@ -24,7 +24,7 @@ TYPE_NOUNS = {"company": "companies", "individual": "individuals"}
 NAME_CELL = link_cell("name") + (
     '<span class="cell-sub">'
     "{% if row.company_name and row.company_name != row.name %}"
-    "{{ row.company_name|highlight:q }}{% else %}{{ row.email|highlight:q }}"
+    "{{ row.company_name|highlight(q) }}{% else %}{{ row.email|highlight(q) }}"
     "{% endif %}</span>"
 )
 
@@ -53,7 +53,7 @@ CUSTOMER_LIST_PAGE = ListPage(
     form=CustomerFilterForm,
     columns=(
         Column("name", "Name", NAME_CELL, sort="name"),
-        Column("type", "Type", "{{ row.get_type_display }}"),
+        Column("type", "Type", "{{ row.get_type_display() }}"),
         Column("status", "Status", pill_cell("status")),
         Column(
             "users_count",

@@ -28,12 +28,12 @@ INVOICE_LIST_PAGE = ListPage(
     form=InvoiceFilterForm,
     columns=(
         Column("number", "Number", link_cell("number")),
-        Column("customer", "Customer", "{{ row.customer.name|highlight:q }}"),
+        Column("customer", "Customer", "{{ row.customer.name|highlight(q) }}"),
         Column("status", "Status", pill_cell("status")),
         Column(
             "amount_minor",
             "Amount",
-            "{{ row.amount_minor|money_exact:row.currency }}",
+            "{{ row.amount_minor|money_exact(row.currency) }}",
             align="end",
         ),
         Column("issued_at", "Issued", "{{ row.issued_at|timestamp }}", sort="issued"),

@@ -28,12 +28,12 @@ ORDER_LIST_PAGE = ListPage(
     form=OrderFilterForm,
     columns=(
         Column("number", "Number", link_cell("number")),
-        Column("customer", "Customer", "{{ row.customer.name|highlight:q }}"),
+        Column("customer", "Customer", "{{ row.customer.name|highlight(q) }}"),
         Column("status", "Status", pill_cell("status")),
         Column(
             "total_minor",
             "Total",
-            "{{ row.total_minor|money_exact:row.currency }}",
+            "{{ row.total_minor|money_exact(row.currency) }}",
             align="end",
             sort="total",
         ),

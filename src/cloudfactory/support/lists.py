@@ -42,7 +42,7 @@ TICKET_LIST_PAGE = ListPage(
     form=TicketFilterForm,
     columns=(
         Column("number", "Number", link_cell("number")),
-        Column("subject", "Subject", "{{ row.subject|highlight:q }}"),
+        Column("subject", "Subject", "{{ row.subject|highlight(q) }}"),
         Column("customer", "Customer", "{{ row.customer.name }}"),
         Column("status", "Status", pill_cell("status")),
         Column("priority", "Priority", pill_cell("priority")),
@@ -52,7 +52,7 @@ TICKET_LIST_PAGE = ListPage(
         Column(
             "updated_at",
             "Last updated",
-            '{{ row.updated_at|timestamp:"ago" }}',
+            '{{ row.updated_at|timestamp("ago") }}',
             sort="updated",
         ),
     ),

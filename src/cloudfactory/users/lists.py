@@ -15,16 +15,16 @@ USER_LIST_PAGE = ListPage(
     form=TenantUserFilterForm,
     columns=(
         Column("name", "Name", link_cell("name"), sort="name"),
-        Column("email", "Email", "{{ row.email|highlight:q }}"),
+        Column("email", "Email", "{{ row.email|highlight(q) }}"),
         Column("customer", "Customer", "{{ row.customer.name }}"),
-        Column("role", "Role", "{{ row.get_role_display }}"),
+        Column("role", "Role", "{{ row.get_role_display() }}"),
         Column(
             "created_at", "Created", "{{ row.created_at|timestamp }}", sort="created"
         ),
         Column(
             "last_seen_at",
             "Last seen",
-            '{% if row.last_seen_at %}{{ row.last_seen_at|timestamp:"ago" }}'
+            '{% if row.last_seen_at %}{{ row.last_seen_at|timestamp("ago") }}'
             '{% else %}<span class="muted">Never</span>{% endif %}',
         ),
     ),

@@ -16,10 +16,9 @@ from urllib.parse import urlsplit
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.template import engines
-from django.template.base import Template
 from django.urls import URLPattern, path, reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
 from cloudfactory.activity.pages import reads_log_head
@@ -29,6 +28,7 @@ from cloudfactory.web.export import ExportColumn, export_response, filter_payloa
 from cloudfactory.web.export_slots import EXPORT_SLOTS, ExportsBusy, Slot
 from cloudfactory.web.forms import ListFilterForm
 from cloudfactory.web.query import PAGE_SIZE, F, ListQuery, Page
+from cloudfactory.web.rows import render_rows, rows_template
 
 # Stands for a row's id in a URL reversed once per list (see ListPage.panel_url).
 _ANY_ID = 2_147_483_647
@@ -43,9 +43,9 @@ LIVE_IDS_DAMAGED = "The rows asked for must be at most 200 row numbers."
 class Column:
     name: str
     label: str
-    # The cell's template, inline: the inside of its <td>. Context: row, q
-    # (the search, for `highlight`) and select_url (a first cell links to
-    # "{{ select_url }}{{ row.pk }}" with class row-link).
+    # The cell's template, inline, in Jinja2 (web/rows.py): the inside of its
+    # <td>. Context: row, q (the search, for `highlight`) and select_url (a
+    # first cell links to "{{ select_url }}{{ row.pk }}" with class row-link).
     cell: str
     align: Literal["start", "end"] = "start"
     # The Sort key (ascending) the header's link sorts by, if sortable.
@@ -56,7 +56,7 @@ def link_cell(field: str) -> str:
     """A row's first cell: `field`, its search highlighted, opening the panel."""
     return (
         '<a class="row-link" href="{{ select_url }}{{ row.pk }}">'
-        f"{{{{ row.{field}|highlight:q }}}}</a>"
+        f"{{{{ row.{field}|highlight(q) }}}}</a>"
     )
 
 
@@ -64,7 +64,7 @@ def pill_cell(field: str) -> str:
     """A choice field as a coloured pill with its label."""
     return (
         f'<span class="pill pill-{{{{ row.{field}|tone }}}}">'
-        f"{{{{ row.get_{field}_display }}}}</span>"
+        f"{{{{ row.get_{field}_display() }}}}</span>"
     )
 
 
@@ -151,16 +151,13 @@ class ListPage(Generic[F]):
         return reverse(f"{self.namespace}:panel", args=[_ANY_ID])
 
     @cached_property
-    def cells(self) -> Template:
-        """Every column's cell in one compiled template: a row renders once,
-        with no include per cell."""
-        source = "".join(
-            f'<td class="num">{c.cell}</td>'
-            if c.align == "end"
-            else f"<td>{c.cell}</td>"
-            for c in self.columns
-        )
-        return engines["django"].engine.from_string(source)
+    def rows_template(self):
+        """Every column's cell in one compiled template of the rows."""
+        return rows_template([(c.cell, c.align) for c in self.columns])
+
+    def render_rows(self, rows, **context) -> SafeString:
+        """`rows` as this list's table rows (web.rows.render_rows)."""
+        return render_rows(self.rows_template, self, rows, **context)
 
     @property
     def partial_note(self) -> str:
@@ -324,7 +321,7 @@ class ListPage(Generic[F]):
         return self._render(request, self.template, context)
 
     def row_context(self, params: QueryDict, f: F | None = None) -> dict:
-        """What web/_row.html needs to render a row of this list as the list
+        """What `list_rows` (templatetags/cf.py) needs to render a row of this list as the list
         with `params` shows it: its search highlighted, its link keeping the
         list's state. Without `f`, `params` are parsed (and ignored if bad)."""
         if f is None:

@@ -63,7 +63,7 @@ TRIAL_PAGE = ListPage(
     form=TrialForm,
     columns=(
         Column("number", "Number", link_cell("number")),
-        Column("subject", "Subject", "{{ row.subject|highlight:q }}", sort="subject"),
+        Column("subject", "Subject", "{{ row.subject|highlight(q) }}", sort="subject"),
         Column("created_at", "Opened", "{{ row.created_at|timestamp }}", sort="opened"),
     ),
     panel=RecordPanel(
