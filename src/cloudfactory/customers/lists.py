@@ -53,7 +53,7 @@ CUSTOMER_LIST_PAGE = ListPage(
     form=CustomerFilterForm,
     columns=(
         Column("name", "Name", NAME_CELL, sort="name"),
-        Column("type", "Type", "{{ row.get_type_display() }}"),
+        Column("type", "Type", "{{ row|label('type') }}"),
         Column("status", "Status", pill_cell("status")),
         Column(
             "users_count",

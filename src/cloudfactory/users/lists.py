@@ -17,7 +17,7 @@ USER_LIST_PAGE = ListPage(
         Column("name", "Name", link_cell("name"), sort="name"),
         Column("email", "Email", "{{ row.email|highlight(q) }}"),
         Column("customer", "Customer", "{{ row.customer.name }}"),
-        Column("role", "Role", "{{ row.get_role_display() }}"),
+        Column("role", "Role", "{{ row|label('role') }}"),
         Column(
             "created_at", "Created", "{{ row.created_at|timestamp }}", sort="created"
         ),

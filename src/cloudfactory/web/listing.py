@@ -64,7 +64,7 @@ def pill_cell(field: str) -> str:
     """A choice field as a coloured pill with its label."""
     return (
         f'<span class="pill pill-{{{{ row.{field}|tone }}}}">'
-        f"{{{{ row.get_{field}_display() }}}}</span>"
+        f'{{{{ row|label("{field}") }}}}</span>'
     )
 
 
@@ -321,9 +321,10 @@ class ListPage(Generic[F]):
         return self._render(request, self.template, context)
 
     def row_context(self, params: QueryDict, f: F | None = None) -> dict:
-        """What `list_rows` (templatetags/cf.py) needs to render a row of this list as the list
-        with `params` shows it: its search highlighted, its link keeping the
-        list's state. Without `f`, `params` are parsed (and ignored if bad)."""
+        """What `list_rows` (templatetags/cf.py) needs to render a row of this
+        list as the list with `params` shows it: its search highlighted, its
+        link keeping the list's state. Without `f`, `params` are parsed (and
+        ignored if bad)."""
         if f is None:
             form = self.parse(params)
             if not form.is_valid():

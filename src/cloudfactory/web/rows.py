@@ -8,19 +8,52 @@ filters below: the same functions as the Django templates' (templatetags/cf.py).
 """
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
+from functools import cache
 
 import jinja2
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from markupsafe import Markup
 
 from cloudfactory.web.templatetags import cf
+
+
+@jinja2.pass_context
+def timestamp(context, value: datetime | None, style: str = "day") -> Markup:
+    """templatetags/cf.py's `timestamp`, in the render's time zone (read once
+    per page, not once per cell)."""
+    if value is None:
+        return Markup("")
+    local = value.astimezone(context["time_zone"])
+    shown = cf.ago(value) if style == "ago" else local.strftime("%-d %b %Y")
+    exact = local.strftime("%-d %b %Y, %H:%M:%S %Z")
+    return Markup('<time datetime="{}" title="{}">{}</time>').format(
+        local.isoformat(), exact, shown
+    )
+
+
+def label(row, field: str) -> str:
+    """The label of a choice field's value: `row.get_<field>_display()`,
+    from a table built once per field."""
+    value = getattr(row, field)
+    return _labels(type(row), field).get(value, value)
+
+
+@cache
+def _labels(model, field: str) -> dict:
+    choices = model._meta.get_field(field).flatchoices
+    return {value: str(text) for value, text in choices}
+
 
 ENVIRONMENT = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
 ENVIRONMENT.filters.update(
     highlight=cf.highlight,
+    label=label,
     money_exact=cf.money_exact,
     number=cf.number,
     panel_url=cf.panel_url,
-    timestamp=cf.timestamp,
+    timestamp=timestamp,
     tone=cf.tone,
 )
 
@@ -65,5 +98,6 @@ def render_rows(
         select_url=select_url or "?selected=",
         selected_id=selected_id,
         oob=oob,
+        time_zone=timezone.get_current_timezone(),
     )
     return mark_safe(html)  # noqa: S308 - Jinja2 escaped every value
