@@ -140,6 +140,20 @@ def test_placed_days_are_the_staff_members_own(client, acme):
     assert late.number not in numbers(client.get(LIST, day).content.decode())
 
 
+def test_rows_show_times_in_the_staff_members_own_zone(client, acme):
+    OrderFactory(customer_id=acme.pk, placed_at=at("2025-03-11", "20:00"))
+    tokyo = StaffFactory()
+    tokyo.time_zone = "Asia/Tokyo"
+    tokyo.save(update_fields=["time_zone"])
+    client.force_login(tokyo)
+    html = client.get(LIST).content.decode()
+    assert '<time datetime="2025-03-12T05:00:00+09:00"' in html
+    assert 'title="12 Mar 2025, 05:00:00 JST">12 Mar 2025</time>' in html
+    client.force_login(StaffFactory())
+    html = client.get(LIST).content.decode()
+    assert 'title="11 Mar 2025, 20:00:00 UTC">11 Mar 2025</time>' in html
+
+
 @pytest.mark.parametrize(
     ("q", "expected"),
     [
