@@ -55,6 +55,9 @@ WINDOW = 1_000
 # times the cap or more: of 1M rows the sample meets some 50 of 10,000 holders,
 # give or take 7, so 1.5 times is 3.5 deviations away.
 CAP_MARGIN = 1.5
+# A glance at a few holders (search_some) walks the list's sort index when it
+# expects to meet them within this many rows; else it asks the trigram index.
+SOME_WALK = 2_000
 # Filters that keep at most this share of the holders of a piece are left
 # to the planner, which may AND their index with the trigram index.
 ANDED_SHARE = 0.1
@@ -335,6 +338,44 @@ def search_page(
     return SearchPage(rows, total=getattr(rows[0], TOTAL) if rows else 0)
 
 
+def search_some(qs: QuerySet, q: str, ordering: tuple[str, ...], limit: int) -> list:
+    """Up to `limit` rows of `qs` whose search_text contains folded `q`, the
+    quickest to find, for a glance rather than a page (the command palette):
+    the first the list's sort index meets when the piece is common or short,
+    else the first the trigram index hands out, in no set order. Reads about
+    `limit` rows, not every holder; tells no count."""
+    piece = fold(q)
+    if limit < 1:
+        return []
+    if len(piece) < MIN_INDEXED:
+        return _window_search(qs, piece, ordering, limit, SHORT_WINDOW)
+    est = estimate(qs, piece)
+    expected = limit * est.rows / est.matches if est and est.matches else math.inf
+    if est is None or expected <= SOME_WALK:
+        window = WINDOW if est is None else max(WINDOW, WINDOW_FACTOR * expected)
+        rows = _window_search(qs, piece, ordering, limit, math.ceil(window))
+        if len(rows) >= limit:
+            return rows
+    return _first_holders(qs, piece, limit, est)
+
+
+def _first_holders(qs, piece, limit, est) -> list:
+    """The first `limit` holders the trigram index hands out, filtered."""
+    if connection.vendor == "postgresql":
+        # The CTE is read as far as the LIMIT asks: the index's bitmap, then
+        # a page of the table for each row kept.
+        found, params = _holders_sql(qs, piece, est)
+        sql = f"WITH f AS MATERIALIZED ({found}) SELECT * FROM f LIMIT {int(limit)}"
+        return list(qs.model.objects.raw(sql, list(params)))
+    matches, match_params = _matches_sql(qs.model, piece)
+    filtered, filtered_params = qs.order_by().query.sql_with_params()
+    sql = (
+        f"WITH m AS ({matches}) SELECT f.* "
+        f"FROM m CROSS JOIN ({filtered}) f ON f.id = m.id LIMIT {int(limit)}"
+    )
+    return list(qs.model.objects.raw(sql, [*match_params, *filtered_params]))
+
+
 def _matches_sql(model, piece: str) -> tuple[str, list]:
     """SQL for the ids whose search_text contains `piece`, through the trigram index."""
     table = model._meta.db_table
@@ -433,6 +474,9 @@ class TrigramSearch:
 
     def count(self, qs, q, cap, ordering) -> tuple[int, bool]:
         return search_count(qs, q, cap, ordering)
+
+    def some(self, qs, q, ordering, limit) -> list:
+        return search_some(qs, q, ordering, limit)
 
     def matching_all(self, qs: QuerySet, q: str) -> QuerySet:
         return search_filter(qs, q)
