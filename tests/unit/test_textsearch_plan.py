@@ -33,3 +33,16 @@ def test_without_an_estimate_a_fixed_window_is_walked():
 def test_a_whole_table_sample_with_too_few_matches_is_looked_up():
     small = Estimate(rows=40, matches=3, holders=3, exact=True)
     assert walk_window(small, 51, lookup_cost=1e9) == 0
+
+
+def test_a_walk_that_still_owes_the_count_looks_the_piece_up_instead():
+    # 'jor' at 1M: some 5,000 holders. A page alone is cheaper walked; with the
+    # count of up to 10,001 still to pay, one lookup gives both.
+    piece = Estimate(rows=MILLION, matches=5_000, holders=5_000)
+    assert walk_window(piece, 51, lookup_cost=3.0) > 0
+    assert walk_window(piece, 51, lookup_cost=3.0, count_up_to=10_001) == 0
+
+
+def test_a_count_the_sample_puts_far_above_the_cap_is_not_owed():
+    common = Estimate(rows=MILLION, matches=40_000, holders=40_000)
+    assert walk_window(common, 51, lookup_cost=3.0, count_up_to=10_001) > 0

@@ -200,17 +200,27 @@ def _sample_sql(table: str) -> tuple[str, str, str]:
     return size, f"{size} * 1.0 / {SAMPLE_ROWS}", sample
 
 
-def walk_window(est: Estimate | None, limit: int, lookup_cost: float = 1.0) -> int:
+def walk_window(
+    est: Estimate | None,
+    limit: int,
+    lookup_cost: float = 1.0,
+    count_up_to: int | None = None,
+) -> int:
     """How many rows to walk before looking the piece up; 0: look it up at once.
 
     The walk is expected to read limit x rows / matches rows; the lookup reads
     the holders of the piece or the rows the filters select, the fewer, each
-    costing `lookup_cost` walked rows: walk when that costs less.
+    costing `lookup_cost` walked rows: walk when that costs less. With
+    `count_up_to`, a walk still owes the count (up to that many matches,
+    through the index) unless the sample puts it well above, which the
+    lookup tells at no cost: it is added to the walk's side.
     """
     if est is None:
         return WINDOW
     expected = limit * est.rows / max(est.matches, 1)
     lookup = min(max(est.holders, est.found), est.rows) * lookup_cost
+    if count_up_to is not None and not _counts_beyond(est, count_up_to):
+        expected += min(est.matches, count_up_to) * lookup_cost
     if expected >= lookup or (est.exact and est.matches < limit):
         return 0
     return max(WINDOW, math.ceil(WINDOW_FACTOR * expected))
@@ -327,7 +337,8 @@ def search_page(
         beyond = qs.order_by(*ordering)[SHORT_WINDOW : SHORT_WINDOW + 1].exists()
         return SearchPage(rows, exhaustive=not beyond)
     est = estimate(qs, piece)
-    window = walk_window(est, limit, LOOKUP_COST.get(connection.vendor, 1.0))
+    cost = LOOKUP_COST.get(connection.vendor, 1.0)
+    window = walk_window(est, limit, cost, count_up_to)
     if window:
         rows = _window_search(qs, piece, ordering, limit, window)
         if len(rows) >= limit:
@@ -419,9 +430,14 @@ def search_count(
 def _holders_up_to(qs: QuerySet, piece: str, up_to: int, est) -> int:
     """Rows of `qs` holding `piece`, counted up to `up_to`; `up_to` without
     counting when the sample puts them well above it."""
-    if est is not None and not est.exact and est.matches >= CAP_MARGIN * (up_to - 1):
+    if est is not None and _counts_beyond(est, up_to):
         return up_to
     return _count_holders(qs, piece, up_to, est)
+
+
+def _counts_beyond(est: Estimate, up_to: int) -> bool:
+    """Whether the sample puts the matches well above `up_to` - 1: "cap+"."""
+    return not est.exact and est.matches >= CAP_MARGIN * (up_to - 1)
 
 
 def _count_holders(qs: QuerySet, piece: str, up_to: int, est) -> int:
