@@ -288,26 +288,28 @@ def _holders_sql(qs: QuerySet, piece: str, est: Estimate | None):
 
 def _indexed_search(qs, piece, ordering, limit, est) -> list:
     """Every holder through the trigram index, filtered and sorted; at most
-    `limit` rows."""
-    order = _order_sql(qs, ordering, "f")
+    `limit` rows, each with how many were found (TOTAL)."""
+    return _holders(qs, piece, est, limit, order=_order_sql(qs, ordering, "f"))
+
+
+def _holders(qs, piece, est, limit: int, order: str = "") -> list:
+    """Holders of `piece` among `qs` through the trigram index, at most
+    `limit`: sorted by `order` (SQL over `f`), each with TOTAL, or without it
+    the first the index hands out (read no further than the LIMIT asks)."""
+    counted = f", COUNT(*) OVER () AS {TOTAL}" if order else ""
+    tail = f"ORDER BY {order} LIMIT {int(limit)}" if order else f"LIMIT {int(limit)}"
     if connection.vendor == "postgresql":
         # MATERIALIZED keeps the planner from walking the sort index instead.
         found, params = _holders_sql(qs, piece, est)
-        sql = (
-            f"WITH f AS MATERIALIZED ({found}) "
-            f"SELECT *, COUNT(*) OVER () AS {TOTAL} FROM f "
-            f"ORDER BY {order} LIMIT {int(limit)}"
-        )
+        sql = f"WITH f AS MATERIALIZED ({found}) SELECT *{counted} FROM f {tail}"
         return list(qs.model.objects.raw(sql, list(params)))
     matches, match_params = _matches_sql(qs.model, piece)
     filtered, filtered_params = qs.order_by().query.sql_with_params()
     # The FTS5 table first (CROSS JOIN fixes SQLite's join order): each match
     # is then one lookup by rowid.
     sql = (
-        f"WITH m AS ({matches}) "
-        f"SELECT f.*, COUNT(*) OVER () AS {TOTAL} "
-        f"FROM m CROSS JOIN ({filtered}) f ON f.id = m.id "
-        f"ORDER BY {order} LIMIT {int(limit)}"
+        f"WITH m AS ({matches}) SELECT f.*{counted} "
+        f"FROM m CROSS JOIN ({filtered}) f ON f.id = m.id {tail}"
     )
     return list(qs.model.objects.raw(sql, [*match_params, *filtered_params]))
 
@@ -367,24 +369,7 @@ def search_some(qs: QuerySet, q: str, ordering: tuple[str, ...], limit: int) -> 
         rows = _window_search(qs, piece, ordering, limit, math.ceil(window))
         if len(rows) >= limit:
             return rows
-    return _first_holders(qs, piece, limit, est)
-
-
-def _first_holders(qs, piece, limit, est) -> list:
-    """The first `limit` holders the trigram index hands out, filtered."""
-    if connection.vendor == "postgresql":
-        # The CTE is read as far as the LIMIT asks: the index's bitmap, then
-        # a page of the table for each row kept.
-        found, params = _holders_sql(qs, piece, est)
-        sql = f"WITH f AS MATERIALIZED ({found}) SELECT * FROM f LIMIT {int(limit)}"
-        return list(qs.model.objects.raw(sql, list(params)))
-    matches, match_params = _matches_sql(qs.model, piece)
-    filtered, filtered_params = qs.order_by().query.sql_with_params()
-    sql = (
-        f"WITH m AS ({matches}) SELECT f.* "
-        f"FROM m CROSS JOIN ({filtered}) f ON f.id = m.id LIMIT {int(limit)}"
-    )
-    return list(qs.model.objects.raw(sql, [*match_params, *filtered_params]))
+    return _holders(qs, piece, est, limit)
 
 
 def _matches_sql(model, piece: str) -> tuple[str, list]:
