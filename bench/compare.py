@@ -48,7 +48,16 @@ from urllib.parse import urlencode, urlsplit
 
 from cases import Case, draw_cases
 from palette import loadavg, snapshot_code
-from run import DATABASES, HTMX, RESULTS, Server, database_line, machine, percentile
+from run import (
+    DATABASES,
+    HTMX,
+    Server,
+    database_line,
+    machine,
+    percentile,
+    write_result,
+)
+from run import FILTERS as LIST_FILTERS
 from webclient import Client
 
 BENCH = Path(__file__).resolve().parent
@@ -58,13 +67,7 @@ SEARCH_KINDS = ("piece", "prefix", "email", "company", "accent", "absent")
 # Our sorts and the admin's `o` for them (the list_display column, 1-based).
 SORTS = {"created": "7", "name": "1", "users": "6"}
 DEPTHS = (0.1, 0.5, 0.9)
-FILTERS = (
-    {"type": "company"},
-    {"type": "individual"},
-    {"status": "active"},
-    {"status": "suspended"},
-    {"status": "inactive"},
-)
+FILTERS = tuple(f for f in LIST_FILTERS if len(f) == 1)  # each filter alone
 # The targets: ours at p95, and the ratio admin / ours per search case.
 SEARCH_MS = {"postgres": 25.0, "sqlite": 25.0}
 PLAIN_MS = 10.0
@@ -405,13 +408,8 @@ def main() -> int:
     print(f"{len(pairs)} cases in {draw_s:.1f} s", flush=True)
     runs = [one_run(n, args, pairs, password) for n in range(1, args.runs + 1)]
     text = report(args, url, pairs, runs, draw_s)
-    RESULTS.mkdir(parents=True, exist_ok=True)
     tag = f"-{args.tag}" if args.tag else ""
-    out = RESULTS / f"compare-{args.db_name}{tag}-{datetime.now(UTC).date()}.md"
-    out.write_text(text)
-    print()
-    print(text)
-    print(f"(written to {out})")
+    write_result(f"compare-{args.db_name}{tag}", text)
     shutil.rmtree(var_dir, ignore_errors=True)
     return 0
 

@@ -60,7 +60,7 @@ from urllib.parse import urlencode, urlsplit
 
 from cases import Case, draw_cases
 from dbtime import capture, db_time
-from run import DATABASES, RESULTS, ROOT, STAFF_EMAIL, Server, machine, percentile
+from run import DATABASES, ROOT, STAFF_EMAIL, Server, machine, percentile, write_result
 from webclient import Client
 
 TARGET_MS = 50
@@ -818,13 +818,8 @@ def main() -> int:
         for number in range(1, args.runs + 1)
     ]
     text = report(args, url, cases, runs, draw_s)
-    RESULTS.mkdir(parents=True, exist_ok=True)
     tag = f"-{args.tag}" if args.tag else ""
-    out = RESULTS / f"palette-{args.db_name}{tag}-{datetime.now(UTC).date()}.md"
-    out.write_text(text)
-    print()
-    print(text)
-    print(f"(written to {out})")
+    write_result(f"palette-{args.db_name}{tag}", text)
     # Kept when the run fails: the servers' logs are in it.
     shutil.rmtree(var_dir, ignore_errors=True)
     return 0

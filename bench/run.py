@@ -121,6 +121,17 @@ class Outcome:
         return percentile(self.times_ms, 95)
 
 
+def write_result(stem: str, text: str) -> Path:
+    """`text` to bench/results/<stem>-<date>.md, and to standard output."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"{stem}-{datetime.now(UTC).date()}.md"
+    out.write_text(text)
+    print()
+    print(text)
+    print(f"(written to {out})")
+    return out
+
+
 def percentile(values: list[float], pct: float) -> float:
     """Nearest-rank percentile: of 20 samples, p95 is the 19th smallest."""
     ordered = sorted(values)
