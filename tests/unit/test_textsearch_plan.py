@@ -36,11 +36,20 @@ def test_a_whole_table_sample_with_too_few_matches_is_looked_up():
 
 
 def test_a_walk_that_still_owes_the_count_looks_the_piece_up_instead():
-    # 'jor' at 1M: some 5,000 holders. A page alone is cheaper walked; with the
-    # count of up to 10,001 still to pay, one lookup gives both.
+    # 5,000 holders of 1M: a page alone is cheaper walked; with the count of up
+    # to 10,001 still to pay, one lookup gives both.
     piece = Estimate(rows=MILLION, matches=5_000, holders=5_000)
     assert walk_window(piece, 51, lookup_cost=3.0) > 0
     assert walk_window(piece, 51, lookup_cost=3.0, count_up_to=10_001) == 0
+
+
+def test_the_count_owed_does_not_widen_the_walk():
+    # 'ail.co' among active customers at 100k: walked, and only as far as a
+    # page needs (a few hundred rows), count or not.
+    piece = Estimate(rows=85_200, matches=14_860, holders=17_660)
+    alone = walk_window(piece, 51, lookup_cost=1.5)
+    assert alone == walk_window(piece, 51, lookup_cost=1.5, count_up_to=10_001)
+    assert alone == math.ceil(WINDOW_FACTOR * 51 * 85_200 / 14_860)  # 1,170 rows
 
 
 def test_a_count_the_sample_puts_far_above_the_cap_is_not_owed():
