@@ -108,9 +108,6 @@ class NumberOrCustomerSearch:
     def page(self, qs, q, ordering, limit, count_up_to) -> SearchPage:
         return number_or_customer_search(qs, q, ordering, limit, count_up_to)
 
-    def some(self, qs, q, ordering, limit) -> list:
-        return number_or_customer_search(qs, q, ordering, limit, None).rows
-
     def count(self, qs, q, cap, ordering) -> tuple[int, bool]:
         found, exhaustive = number_or_customer_filter(qs, q)
         count, exact = count_capped(found, cap)

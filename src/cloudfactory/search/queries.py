@@ -2,10 +2,7 @@
 
 Each kind of record is found by its own list's query (the same search, the
 same count), so "See all 1,234 in Customers" opens the Customers page with
-the search applied and that page shows the same 1,234. A group shows a few
-of the first CANDIDATES rows its search finds quickest (ListQuery.some: not
-every holder of a common name is read to show four), titles that start with
-the query first, then those with a word starting with it. An exact identifier
+the search applied and that page shows the same 1,234. An exact identifier
 (`INV-4211-0007`, `#4211`, a whole email) comes first, alone, as the best
 match. Kinds the member may not see are not asked; actions they may not take
 are not offered.
@@ -29,15 +26,12 @@ from cloudfactory.orders.lists import ORDER_LIST_PAGE
 from cloudfactory.orders.models import Order
 from cloudfactory.support.lists import TICKET_LIST_PAGE
 from cloudfactory.support.models import Ticket
-from cloudfactory.text import fold
 from cloudfactory.users.lists import USER_LIST_PAGE
 from cloudfactory.web.context_processors import NAVIGATION
 from cloudfactory.web.cursor import MAX_BIGINT
 from cloudfactory.web.listing import ListPage
 
 PER_GROUP = 4
-# Rows of each kind looked at to show PER_GROUP, best matches first.
-CANDIDATES = 20
 MAX_QUERY = 200  # characters the palette searches for; the rest is ignored
 COUNT_UP_TO = 1_000  # "See all 1,000+"
 NUMBERED = {"ORD": (Order, ORDER_LIST_PAGE), "INV": (Invoice, INVOICE_LIST_PAGE)}
@@ -171,20 +165,18 @@ def _by_email(user, email: str) -> Result | None:
 
 
 def _found(source: Source, q: str, shown: str) -> Group | None:
-    """A few rows of the source's list for `q` (but the one `shown` as the
-    best match), best matches first, and "See all N" when there are more."""
+    """The first rows of the source's list for `q` (but the one `shown` as
+    the best match), and "See all N" when there are more."""
     page = source.list_page
     query = page.query
     f = query.filter(q=q)
-    rows = query.some(f, limit=CANDIDATES)
-    ordering = query.sorts.ordering(f.sort)
-    best = _best_first(_in_order(rows, ordering), q, source.describe)
-    results = [_record(page, row, *source.describe(row)) for row in best]
-    results = [result for result in results if result.url != shown][:PER_GROUP]
+    found = query.page(f, limit=PER_GROUP, count_cap=COUNT_UP_TO)
+    results = [_record(page, row, *source.describe(row)) for row in found.rows]
+    results = [result for result in results if result.url != shown]
     if not results:
         return None
-    count, exact = query.count(f, cap=COUNT_UP_TO)
-    if count > len(results) or not exact:
+    count, exact = query.count(f, found, cap=COUNT_UP_TO)
+    if count > len(found.rows) or not exact:
         shown = f"{count:,}" if exact else f"{count:,}+"
         results.append(
             Result(
@@ -194,35 +186,6 @@ def _found(source: Source, q: str, shown: str) -> Group | None:
             )
         )
     return Group(page.title, results)
-
-
-def _in_order(rows: list, ordering: tuple[str, ...]) -> list:
-    """`rows` in the list's `ordering` ("-created_at", "-id")."""
-    for field_name in reversed(ordering):
-        name = field_name.lstrip("-")
-        rows = sorted(
-            rows,
-            key=lambda row, name=name: (
-                getattr(row, name) is not None,
-                getattr(row, name),
-            ),
-            reverse=field_name.startswith("-"),
-        )
-    return rows
-
-
-def _best_first(rows: list, q: str, describe) -> list:
-    """Rows whose title starts with `q` first, then those with a word of the
-    title starting with it, then the rest, each in the order given."""
-    piece = fold(q)
-
-    def rank(row) -> int:
-        title = fold(describe(row)[0])
-        if title.startswith(piece):
-            return 0
-        return 1 if f" {piece}" in f" {title}" else 2
-
-    return sorted(rows, key=rank)
 
 
 def _record(page: ListPage, row, title: str, meta: str) -> Result:

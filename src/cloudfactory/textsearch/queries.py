@@ -59,9 +59,6 @@ CAP_MARGIN = 1.5
 # up (no sort, no row kept): measured at 1M customers on PostgreSQL 15, 5.8 µs
 # a holder counted against 15 µs looked up.
 COUNT_SHARE = 0.4
-# A glance at a few holders (search_some) walks the list's sort index when it
-# expects to meet them within this many rows; else it asks the trigram index.
-SOME_WALK = 2_000
 # Filters that keep at most this share of the holders of a piece are left
 # to the planner, which may AND their index with the trigram index.
 ANDED_SHARE = 0.1
@@ -294,27 +291,25 @@ def _holders_sql(qs: QuerySet, piece: str, est: Estimate | None):
 def _indexed_search(qs, piece, ordering, limit, est) -> list:
     """Every holder through the trigram index, filtered and sorted; at most
     `limit` rows, each with how many were found (TOTAL)."""
-    return _holders(qs, piece, est, limit, order=_order_sql(qs, ordering, "f"))
-
-
-def _holders(qs, piece, est, limit: int, order: str = "") -> list:
-    """Holders of `piece` among `qs` through the trigram index, at most
-    `limit`: sorted by `order` (SQL over `f`), each with TOTAL, or without it
-    the first the index hands out (read no further than the LIMIT asks)."""
-    counted = f", COUNT(*) OVER () AS {TOTAL}" if order else ""
-    tail = f"ORDER BY {order} LIMIT {int(limit)}" if order else f"LIMIT {int(limit)}"
+    order = _order_sql(qs, ordering, "f")
     if connection.vendor == "postgresql":
         # MATERIALIZED keeps the planner from walking the sort index instead.
         found, params = _holders_sql(qs, piece, est)
-        sql = f"WITH f AS MATERIALIZED ({found}) SELECT *{counted} FROM f {tail}"
+        sql = (
+            f"WITH f AS MATERIALIZED ({found}) "
+            f"SELECT *, COUNT(*) OVER () AS {TOTAL} FROM f "
+            f"ORDER BY {order} LIMIT {int(limit)}"
+        )
         return list(qs.model.objects.raw(sql, list(params)))
     matches, match_params = _matches_sql(qs.model, piece)
     filtered, filtered_params = qs.order_by().query.sql_with_params()
     # The FTS5 table first (CROSS JOIN fixes SQLite's join order): each match
     # is then one lookup by rowid.
     sql = (
-        f"WITH m AS ({matches}) SELECT f.*{counted} "
-        f"FROM m CROSS JOIN ({filtered}) f ON f.id = m.id {tail}"
+        f"WITH m AS ({matches}) "
+        f"SELECT f.*, COUNT(*) OVER () AS {TOTAL} "
+        f"FROM m CROSS JOIN ({filtered}) f ON f.id = m.id "
+        f"ORDER BY {order} LIMIT {int(limit)}"
     )
     return list(qs.model.objects.raw(sql, [*match_params, *filtered_params]))
 
@@ -354,27 +349,6 @@ def search_page(
             return SearchPage(rows, total=_holders_up_to(qs, piece, count_up_to, est))
     rows = _indexed_search(qs, piece, ordering, limit, est)
     return SearchPage(rows, total=getattr(rows[0], TOTAL) if rows else 0)
-
-
-def search_some(qs: QuerySet, q: str, ordering: tuple[str, ...], limit: int) -> list:
-    """Up to `limit` rows of `qs` whose search_text contains folded `q`, the
-    quickest to find, for a glance rather than a page (the command palette):
-    the first the list's sort index meets when the piece is common or short,
-    else the first the trigram index hands out, in no set order. Reads about
-    `limit` rows, not every holder; tells no count."""
-    piece = fold(q)
-    if limit < 1:
-        return []
-    if len(piece) < MIN_INDEXED:
-        return _window_search(qs, piece, ordering, limit, SHORT_WINDOW)
-    est = estimate(qs, piece)
-    expected = limit * est.rows / est.matches if est and est.matches else math.inf
-    if est is None or expected <= SOME_WALK:
-        window = WINDOW if est is None else max(WINDOW, WINDOW_FACTOR * expected)
-        rows = _window_search(qs, piece, ordering, limit, math.ceil(window))
-        if len(rows) >= limit:
-            return rows
-    return _holders(qs, piece, est, limit)
 
 
 def _matches_sql(model, piece: str) -> tuple[str, list]:
@@ -480,9 +454,6 @@ class TrigramSearch:
 
     def count(self, qs, q, cap, ordering) -> tuple[int, bool]:
         return search_count(qs, q, cap, ordering)
-
-    def some(self, qs, q, ordering, limit) -> list:
-        return search_some(qs, q, ordering, limit)
 
     def matching_all(self, qs: QuerySet, q: str) -> QuerySet:
         return search_filter(qs, q)

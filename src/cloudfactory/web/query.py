@@ -124,13 +124,6 @@ class Search(Protocol):
         the same rows `page` looks through in `ordering`."""
         ...
 
-    def some(
-        self, qs: QuerySet, q: str, ordering: tuple[str, str], limit: int
-    ) -> Sequence:
-        """Up to `limit` rows of `qs` matching `q`, the quickest to find, in
-        no set order: a glance, not a page."""
-        ...
-
     def matching_all(self, qs: QuerySet, q: str) -> QuerySet:
         """`qs` narrowed to every row matching `q`: no page, no window."""
         ...
@@ -228,18 +221,6 @@ class ListQuery(Generic[F]):
             exhaustive=found.exhaustive,
             total=found.total if after is None else None,
         )
-
-    def some(self, f: F, *, limit: int) -> list:
-        """Up to `limit` rows matching `f`, with their related rows, the
-        quickest to find: the first of the list when no search is set, else
-        the search's pick in no set order (Search.some)."""
-        ordering = self.sorts.ordering(f.sort)
-        qs = self.matching(f)
-        if not f.q.strip():
-            return list(qs.select_related(*self.related).order_by(*ordering)[:limit])
-        rows = list(self.search.some(qs, f.q, ordering, limit))
-        prefetch_related_objects(rows, *self.related)
-        return rows
 
     def above(
         self, f: F, before: tuple, *, limit: int = PAGE_SIZE

@@ -7,10 +7,8 @@ import pytest
 from django.test import Client
 
 from cloudfactory.customers.lists import CUSTOMER_LIST_PAGE
-from cloudfactory.search import queries as palette_queries
 from cloudfactory.search.models import Recent
 from cloudfactory.search.services import KEEP
-from cloudfactory.textsearch import queries as search_queries
 from tests.factories import (
     CustomerFactory,
     InvoiceFactory,
@@ -71,27 +69,6 @@ def test_a_name_finds_customers_users_and_tickets_grouped(records):
         titles(html)
     )
     assert "Orders" not in groups(html)  # only a number asks the orders
-
-
-@pytest.mark.parametrize("found_by", ["walk", "index"])
-def test_titles_starting_with_the_query_come_first(monkeypatch, found_by):
-    monkeypatch.setattr(search_queries, "SOME_WALK", 1e12 if found_by == "walk" else 0)
-    for name in ("Joanna Berg", "Zed Annabel", "Annabel Stone", "Hanna Annan"):
-        CustomerFactory(name=name)
-    html = palette(client_of("admin"), "anna")
-    customers = titles(html)[:4]
-    assert customers[0] == "Annabel Stone"
-    assert set(customers[1:3]) == {"Zed Annabel", "Hanna Annan"}
-    assert customers[3] == "Joanna Berg"
-
-
-def test_a_group_shows_a_few_and_counts_them_all(monkeypatch):
-    for n in range(7):
-        CustomerFactory(name=f"Quokka {n}")
-    monkeypatch.setattr(palette_queries, "CANDIDATES", 5)
-    shown = titles(palette(client_of("admin"), "quokka"))
-    assert len([t for t in shown if t.startswith("Quokka")]) == 4
-    assert "See all 7 in Customers" in shown
 
 
 def test_the_match_is_marked(records):
