@@ -18,6 +18,11 @@ def fold(text: str) -> str:
     return " ".join(bare.translate(_EXTRA_FOLDS).split())
 
 
+def counted(n: int, one: str, many: str = "") -> str:
+    """ "1 customer", "1,284 customers": `n` and its noun, singular for 1."""
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
+
+
 def search_text(*fields: str) -> str:
     """A record's folded search column: its searchable fields, folded and joined."""
     return " ".join(fold(field) for field in fields if field)

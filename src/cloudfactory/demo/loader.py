@@ -30,6 +30,7 @@ from cloudfactory.invoices.models import Invoice
 from cloudfactory.money import platform_currency
 from cloudfactory.orders.models import Order
 from cloudfactory.support.models import Ticket
+from cloudfactory.text import counted
 from cloudfactory.users.models import TenantUser
 
 DEFAULT_SEED = 1
@@ -56,10 +57,10 @@ class LoadReport:
         t = self.totals
         how = "through the services" if self.path == Path.SERVICES else "in bulk"
         return (
-            f"Loaded {t['customers']:,} customers, {t['users']:,} users, "
-            f"{t['orders']:,} orders, {t['invoices']:,} invoices, "
-            f"{t['tickets']:,} tickets "
-            f"and {t['events']:,} events {how} into {self.vendor} "
+            f"Loaded {counted(t['customers'], 'customer')}, "
+            f"{counted(t['users'], 'user')}, {counted(t['orders'], 'order')}, "
+            f"{counted(t['invoices'], 'invoice')}, {counted(t['tickets'], 'ticket')} "
+            f"and {counted(t['events'], 'event')} {how} into {self.vendor} "
             f"in {self.seconds:.1f} s."
         )
 

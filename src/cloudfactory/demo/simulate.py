@@ -38,6 +38,7 @@ from cloudfactory.money import format_money
 from cloudfactory.orders.services import order_place
 from cloudfactory.support.models import Ticket
 from cloudfactory.support.services import ticket_close, ticket_open
+from cloudfactory.text import counted
 from cloudfactory.users.models import TenantUser
 from cloudfactory.users.services import tenant_user_add, tenant_user_remove
 
@@ -414,7 +415,10 @@ def summary(counts: Counter, seconds: float) -> str:
     """How many changes of each kind a run made, most frequent first."""
     made = sum(n for kind, n in counts.items() if kind != SKIPPED)
     per_second = made / seconds if seconds > 0 else 0
-    lines = [f"Made {made:,} changes in {seconds:.1f} s ({per_second:.1f} a second)."]
+    lines = [
+        f"Made {counted(made, 'change')} in {seconds:.1f} s "
+        f"({per_second:.1f} a second)."
+    ]
     for kind, n in counts.most_common():
         if kind != SKIPPED:
             lines.append(f"{n:>8,}  {Event.LABELS[kind].lower()}")

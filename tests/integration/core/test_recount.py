@@ -30,7 +30,7 @@ def test_check_passes_when_everything_was_written_through_services(customer, cap
 
 def test_check_reports_customer_drift_and_fails(customer, capsys):
     Customer.objects.filter(pk=customer.pk).update(orders_count=7)
-    with pytest.raises(CommandError, match="Drift found: 1 customers"):
+    with pytest.raises(CommandError, match="Drift found: 1 customer, "):
         call_command("recount", "--check")
     assert f"customer #{customer.pk}: orders_count 7 -> 1" in capsys.readouterr().out
     customer.refresh_from_db()

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from cloudfactory.overview import recount
+from cloudfactory.text import counted
 
 SHOWN = 20
 
@@ -26,7 +27,8 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"customer #{drift.customer_id}: {changes}")
         if len(drifts) > SHOWN:
-            self.stdout.write(f"... and {len(drifts) - SHOWN} more customers")
+            more = counted(len(drifts) - SHOWN, "more customer", "more customers")
+            self.stdout.write(f"... and {more}")
         if check:
             totals = recount.totals_drift()
         else:
@@ -41,13 +43,14 @@ class Command(BaseCommand):
             )
         elif check:
             raise CommandError(
-                f"Drift found: {len(drifts)} customers, {len(totals)} platform totals. "
+                f"Drift found: {counted(len(drifts), 'customer')}, "
+                f"{counted(len(totals), 'platform total')}. "
                 "Run `cloudfactory recount` to repair."
             )
         else:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Repaired {len(drifts)} customers and "
-                    f"{len(totals)} platform totals."
+                    f"Repaired {counted(len(drifts), 'customer')} and "
+                    f"{counted(len(totals), 'platform total')}."
                 )
             )
