@@ -247,7 +247,7 @@ def test_an_admin_suspends_a_customer_with_a_reason(signed_in_page, tenants):
     panel = page.get_by_role("complementary", name="Zoë O'Brien")
     panel.get_by_text("Suspend", exact=True).click()
     panel.get_by_role("textbox", name="Reason").fill("Fraud review")
-    panel.get_by_role("button", name="Suspend this customer").click()
+    panel.get_by_role("button", name="Suspend Zoë O'Brien").click()
     expect(panel.locator(".detail-sub .pill")).to_have_text("Suspended")
     expect(panel.get_by_role("region", name="Account history")).to_contain_text(
         "Fraud review"

@@ -153,7 +153,7 @@ def test_a_status_change_in_one_browser_changes_the_row_and_panel_in_the_other(
     panel = ada.get_by_role("complementary", name="Acme Corp")
     panel.get_by_text("Suspend", exact=True).click()
     panel.get_by_role("textbox", name="Reason").fill("Chargeback review")
-    panel.get_by_role("button", name="Suspend this customer").click()
+    panel.get_by_role("button", name="Suspend Acme Corp").click()
     expect(panel.locator(".detail-sub .pill")).to_have_text("Suspended")
     changed_at = time.monotonic()
 

@@ -287,11 +287,12 @@ def test_suspends_a_customer_with_a_reason(signed_in_page, records):
     search(page, "acme corp")
     option(page, "Suspend… Acme Corp").click()
     step = palette(page)
-    expect(step.get_by_text("Suspend Acme Corp")).to_be_visible()
+    expect(step.locator("[data-palette-step-title]")).to_have_text("Suspend Acme Corp")
+    expect(step.get_by_text("Acme Corp will be shown as suspended")).to_be_visible()
     reason = step.get_by_role("textbox", name="Reason")
     expect(reason).to_be_focused()
     expect(reason).to_have_attribute("maxlength", "500")
-    confirm = step.get_by_role("button", name="Suspend this customer")
+    confirm = step.get_by_role("button", name="Suspend Acme Corp")
     expect(confirm).to_have_class(re.compile(r"\bbtn-danger\b"))
 
     # Back (and Esc) return to the results first.
@@ -419,7 +420,7 @@ def test_everything_by_keyboard_alone(signed_in_page, records):
     keyboard.press("Tab")
     keyboard.press("Tab")
     expect(
-        palette(page).get_by_role("button", name="Suspend this customer")
+        palette(page).get_by_role("button", name="Suspend Müller GmbH")
     ).to_be_focused()
     keyboard.press("Enter")
     expect(page.locator("[data-toasts]")).to_have_text(

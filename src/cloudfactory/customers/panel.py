@@ -1,5 +1,7 @@
 """What the customer detail panel shows, for a given staff member."""
 
+from dataclasses import dataclass
+
 from django.http import HttpRequest
 
 from cloudfactory.customers import queries
@@ -8,23 +10,68 @@ from cloudfactory.customers.models import Customer
 
 HISTORY_PAGE = 20
 
-# The status actions: (target status, button label, what the confirmation says).
+KEPT = "Its users, orders and invoices stay as they are; Reactivate undoes it."
+
+
+@dataclass(frozen=True)
+class StatusAction:
+    label: str  # the button that opens the step: "Suspend"
+    confirm: str  # the step's last button: "Suspend {name}"
+    consequence: str  # what it will do, said before it is done
+    done: str  # what it did, for the toast: "{name} suspended"
+    danger: bool
+
+
 STATUS_ACTIONS = {
-    Customer.Status.SUSPENDED: ("Suspend", "Suspend this customer"),
-    Customer.Status.ACTIVE: ("Reactivate", "Reactivate this customer"),
-    Customer.Status.INACTIVE: ("Mark inactive", "Mark this customer inactive"),
+    Customer.Status.SUSPENDED: StatusAction(
+        label="Suspend",
+        confirm="Suspend {name}",
+        consequence="{name} will be shown as suspended on every page, with "
+        "your reason in its account history. " + KEPT,
+        done="{name} suspended",
+        danger=True,
+    ),
+    Customer.Status.ACTIVE: StatusAction(
+        label="Reactivate",
+        confirm="Reactivate {name}",
+        consequence="{name} will be shown as active again, with your reason "
+        "in its account history.",
+        done="{name} reactivated",
+        danger=False,
+    ),
+    Customer.Status.INACTIVE: StatusAction(
+        label="Mark inactive",
+        confirm="Mark {name} inactive",
+        consequence="{name} will be shown as inactive on every page, with "
+        "your reason in its account history. " + KEPT,
+        done="{name} marked inactive",
+        danger=True,
+    ),
 }
 
 
 def status_actions(user, customer: Customer) -> list[dict]:
-    """The status changes this staff member may make to this customer."""
+    """The status changes this staff member may make to this customer, each
+    with its words for this customer (plain text, escaped where shown)."""
     if not user.has_perm("customers.change_status"):
         return []
+    name = customer.name
     return [
-        {"status": status, "label": label, "confirm": confirm}
-        for status, (label, confirm) in STATUS_ACTIONS.items()
+        {
+            "status": status,
+            "label": action.label,
+            "confirm": action.confirm.format(name=name),
+            "consequence": action.consequence.format(name=name),
+            "danger": action.danger,
+        }
+        for status, action in STATUS_ACTIONS.items()
         if status != customer.status
     ]
+
+
+def status_done(customer: Customer) -> str:
+    """What a status change did, in a few words: "Acme Corp suspended"."""
+    return STATUS_ACTIONS[customer.status].done.format(name=customer.name)
 
 
 def panel_context(

@@ -1,3 +1,5 @@
+import json
+
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,7 +13,7 @@ from cloudfactory.customers.forms import (
     StatusChangeForm,
 )
 from cloudfactory.customers.lists import CUSTOMER_LIST_PAGE
-from cloudfactory.customers.panel import HISTORY_PAGE, panel_context
+from cloudfactory.customers.panel import HISTORY_PAGE, panel_context, status_done
 from cloudfactory.errors import DomainError, NotFound
 
 VIEW = "customers.view_customer"
@@ -60,7 +62,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     form = StatusChangeForm(request.POST)
     if form.is_valid():
         try:
-            services.customer_change_status(
+            customer = services.customer_change_status(
                 customer_id=pk,
                 status=form.cleaned_data["status"],
                 actor=request.user,
@@ -79,7 +81,12 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
                 changed=True,
                 totals=queries.platform_totals(),
             )
-            return render(request, "customers/_panel.html", context)
+            response = render(request, "customers/_panel.html", context)
+            # htmx raises it as an event, which web/js/toast.js shows.
+            response["HX-Trigger"] = json.dumps(
+                {"cf:toast": {"message": status_done(customer)}}
+            )
+            return response
     context = panel_context(request.user, pk, form=form)
     if context is None:
         raise NotFound(f"Customer #{pk} does not exist.")

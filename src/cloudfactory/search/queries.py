@@ -217,6 +217,7 @@ def _commands(user, q: str, groups: list[Group]) -> list[Result]:
                         "status": action["status"],
                         "verb": action["label"],
                         "confirm": action["confirm"],
+                        "consequence": action["consequence"],
                         "customer": customer.name,
                     },
                     highlight=False,

@@ -3,6 +3,8 @@
 // happened instead: the sentence from the error page when there is one
 // ([data-error-message]), else a sentence for the status.
 
+import { toast } from "./toast.js";
+
 const STATUS_SENTENCES = {
   400: "That request was not valid. Check what you entered and try again.",
   401: "Your session has ended. Reload the page to sign in again.",
@@ -26,32 +28,8 @@ function sentenceFrom(xhr) {
   return STATUS_SENTENCES[xhr.status] || SERVER_SENTENCE;
 }
 
-function region() {
-  let el = document.querySelector("[data-toasts]");
-  if (!el) {
-    el = document.createElement("div");
-    el.className = "toasts";
-    el.dataset.toasts = "";
-    document.body.append(el);
-  }
-  return el;
-}
-
 export function showError(sentence) {
-  const toast = document.createElement("div");
-  toast.className = "toast";
-  const text = document.createElement("p");
-  text.setAttribute("role", "alert");
-  text.textContent = sentence;
-  const dismiss = document.createElement("button");
-  dismiss.type = "button";
-  dismiss.className = "toast-close";
-  dismiss.setAttribute("aria-label", "Dismiss");
-  dismiss.textContent = "×";
-  dismiss.addEventListener("click", () => toast.remove());
-  toast.append(text, dismiss);
-  // One message at a time: the newest is the one that matters.
-  region().replaceChildren(toast);
+  toast(sentence, "error");
 }
 
 document.addEventListener("htmx:responseError", (event) => {

@@ -16,12 +16,13 @@
 // While it is open, keys typed in it stay in it: the list's shortcuts
 // (list.js) and its Esc do not see them.
 
+import { toast } from "./toast.js";
+
 const dialog = document.querySelector("[data-palette]");
 
 const DEBOUNCE = 80; // ms after the last keystroke
 const QUERY_MAX = 1000; // characters sent; the server searches the first 200
 const PAGE_STEP = 8; // options PageUp/PageDown move
-const TOAST_TIME = 8000; // ms a confirmation stays
 
 const SENTENCES = {
   offline: "The server could not be reached. Check your connection and try again.",
@@ -32,8 +33,6 @@ const SENTENCES = {
   404: "That no longer exists. Reload the page to see what is there now.",
   429: "Too many requests at once. Wait a moment and try again.",
 };
-// What a status change did, for the toast: "Acme Corp suspended".
-const DONE = { suspended: "suspended", active: "reactivated", inactive: "marked inactive" };
 const THEMES = [
   ["system", "System"],
   ["light", "Light"],
@@ -75,6 +74,16 @@ function sentenceFor(response, text) {
     return text.trim();
   }
   return SENTENCES[response.status] || SENTENCES.server;
+}
+
+// What the server says an action did ("Acme Corp suspended"): the message of
+// its "cf:toast" event (HX-Trigger), which htmx would show for its own requests.
+function doneSentence(response) {
+  try {
+    return JSON.parse(response.headers.get("HX-Trigger") || "{}")["cf:toast"]?.message || "";
+  } catch {
+    return "";
+  }
 }
 
 function words(text) {
@@ -125,37 +134,6 @@ function iconName(option) {
   return "return";
 }
 
-// --- Toasts --------------------------------------------------------------------
-
-export function toast(sentence, tone = "success") {
-  const region = document.querySelector("[data-toasts]");
-  if (!region) return;
-  const item = document.createElement("div");
-  item.className = `toast toast-${tone}`;
-  const text = document.createElement("p");
-  text.setAttribute("role", tone === "error" ? "alert" : "status");
-  const dismiss = document.createElement("button");
-  dismiss.type = "button";
-  dismiss.className = "toast-close";
-  dismiss.setAttribute("aria-label", "Dismiss");
-  dismiss.textContent = "×";
-  dismiss.addEventListener("click", () => item.remove());
-  item.append(text, dismiss);
-  region.replaceChildren(item);
-  // Filled once in the page, so the live region announces it.
-  setTimeout(() => {
-    text.textContent = sentence;
-  }, 50);
-  if (tone !== "error") {
-    let timer = setTimeout(() => item.remove(), TOAST_TIME);
-    item.addEventListener("pointerenter", () => clearTimeout(timer));
-    item.addEventListener("focusin", () => clearTimeout(timer));
-    item.addEventListener("pointerleave", () => {
-      timer = setTimeout(() => item.remove(), TOAST_TIME / 2);
-    });
-  }
-}
-
 // --- Theme ---------------------------------------------------------------------
 
 function currentTheme() {
@@ -195,6 +173,7 @@ if (dialog) {
   const searchView = dialog.querySelector('[data-palette-view="search"]');
   const step = dialog.querySelector("[data-palette-step]");
   const stepTitle = dialog.querySelector("[data-palette-step-title]");
+  const stepNote = dialog.querySelector("[data-palette-step-note]");
   const stepError = dialog.querySelector("[data-palette-step-error]");
   const reason = dialog.querySelector("[data-palette-reason]");
   const confirm = dialog.querySelector("[data-palette-confirm]");
@@ -511,11 +490,13 @@ if (dialog) {
 
   function showStep(option) {
     stepOption = option;
-    const { confirm: confirmText, customer, status: target } = option.dataset;
+    const { confirm: confirmText, consequence, customer, status: target } = option.dataset;
     const verb = option.dataset.verb || "Change the status of";
     const name = document.createElement("bdi");
     name.textContent = customer || "";
     stepTitle.replaceChildren(`${verb} `, name);
+    stepNote.textContent = consequence || "";
+    stepNote.hidden = !consequence;
     confirm.textContent = confirmText || "Confirm";
     confirm.classList.toggle("btn-danger", target !== "active");
     confirm.classList.toggle("btn-primary", target === "active");
@@ -562,7 +543,8 @@ if (dialog) {
       stepFailed("Give a reason for the status change.");
       return;
     }
-    const { url, status: target, customer } = option.dataset;
+    const { url } = option.dataset;
+    const target = option.dataset.status;
     confirm.disabled = true;
     let response;
     let text;
@@ -582,7 +564,7 @@ if (dialog) {
     if (stepOption !== option) return; // went back meanwhile
     if (response.ok) {
       close();
-      toast(`${customer} ${DONE[target] || "changed"}`);
+      toast(doneSentence(response) || `Status of ${option.dataset.customer} changed`);
       return;
     }
     if (response.status === 422) {

@@ -1,0 +1,91 @@
+"""Danger actions, toasts and the theme menu, as staff meet them."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from cloudfactory.customers.models import Customer
+from tests.factories import CustomerFactory
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def acme(staff):
+    return CustomerFactory(name="Acme Corp", type="company", email="ops@acme.test")
+
+
+def open_customers(page):
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Customers"
+    ).click()
+    expect(page.get_by_role("heading", name="Customers")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Live")).to_be_visible()
+
+
+def open_panel(page, name: str):
+    page.get_by_role("link", name=name, exact=True).click()
+    panel = page.get_by_role("complementary", name=name)
+    expect(panel).to_be_visible()
+    return panel
+
+
+def toasts(page):
+    return page.locator("[data-toasts]")
+
+
+def test_suspending_looks_like_danger_says_what_it_does_and_asks_first(
+    signed_in_page, acme
+):
+    page = signed_in_page
+    open_customers(page)
+    panel = open_panel(page, "Acme Corp")
+
+    suspend = panel.get_by_text("Suspend", exact=True)
+    expect(suspend).to_have_class(re.compile(r"\bbtn-danger-outline\b"))
+    expect(panel.get_by_text("Mark inactive", exact=True)).to_have_class(
+        re.compile(r"\bbtn-danger-outline\b")
+    )
+    suspend.click()
+    expect(
+        panel.get_by_text("Acme Corp will be shown as suspended on every page")
+    ).to_be_visible()
+    confirm = panel.get_by_role("button", name="Suspend Acme Corp")
+    expect(confirm).to_have_class(re.compile(r"\bbtn-danger\b"))
+    # Danger: white on the danger red, whatever the theme.
+    assert confirm.evaluate("b => getComputedStyle(b).color") == "rgb(255, 255, 255)"
+
+    # No reason, no change.
+    confirm.click()
+    assert Customer.objects.get(pk=acme.pk).status == "active"
+    expect(panel.locator(".detail-sub .pill")).to_have_text("Active")
+
+    panel.get_by_role("textbox", name="Reason").fill("Chargeback under review")
+    confirm.click()
+    expect(panel.locator(".detail-sub .pill")).to_have_text("Suspended")
+    status = toasts(page).get_by_role("status")
+    expect(status).to_have_text("Acme Corp suspended")
+    assert Customer.objects.get(pk=acme.pk).status == "suspended"
+
+    # Dismissible; Reactivate is an ordinary action.
+    toasts(page).get_by_role("button", name="Dismiss").click()
+    expect(status).to_have_count(0)
+    reactivate = panel.get_by_text("Reactivate", exact=True)
+    expect(reactivate).not_to_have_class(re.compile(r"\bbtn-danger"))
+    reactivate.click()
+    panel.get_by_role("textbox", name="Reason").fill("Paid in full")
+    panel.get_by_role("button", name="Reactivate Acme Corp").click()
+    expect(toasts(page).get_by_role("status")).to_have_text("Acme Corp reactivated")
+    # A confirmation hides itself after a few seconds.
+    expect(toasts(page).get_by_role("status")).to_have_count(0, timeout=10_000)
+
+
+def test_clicking_export_says_the_export_started(signed_in_page, acme):
+    page = signed_in_page
+    open_customers(page)
+    with page.expect_download():
+        page.get_by_role("link", name="Export").click()
+    expect(toasts(page).get_by_role("status")).to_have_text(
+        re.compile("^Export started")
+    )
