@@ -51,16 +51,36 @@ CUSTOMER_LIST_PAGE = ListPage(
     permission="customers.view_customer",
     query=queries.CUSTOMERS,
     form=CustomerFilterForm,
+    # All eight can be shown; the user guide's five are, to begin with.
     columns=(
-        Column("name", "Name", NAME_CELL, sort="name"),
-        Column("type", "Type", "{{ row|label('type') }}"),
-        Column("status", "Status", pill_cell("status")),
+        Column("name", "Name", NAME_CELL, sort="name", priority=1),
+        Column("type", "Type", "{{ row|label('type') }}", priority=3),
+        Column("status", "Status", pill_cell("status"), priority=1),
+        Column(
+            "email", "Email", "{{ row.email|highlight(q) }}", shown=False, priority=4
+        ),
         Column(
             "users_count",
             "Users",
             "{{ row.users_count|number }}",
             align="end",
             sort="users",
+        ),
+        Column(
+            "orders_count",
+            "Orders",
+            "{{ row.orders_count|number }}",
+            align="end",
+            shown=False,
+            priority=3,
+        ),
+        Column(
+            "invoices_count",
+            "Invoices",
+            "{{ row.invoices_count|number }}",
+            align="end",
+            shown=False,
+            priority=3,
         ),
         Column(
             "created_at", "Created", "{{ row.created_at|timestamp }}", sort="created"
@@ -71,14 +91,18 @@ CUSTOMER_LIST_PAGE = ListPage(
     export=Export(
         permission="customers.export_customer",
         columns=(
-            ExportColumn("Name", text_cell("name")),
-            ExportColumn("Type", label_cell("type", Customer.Type.choices)),
-            ExportColumn("Status", label_cell("status", Customer.Status.choices)),
-            ExportColumn("Email", text_cell("email")),
-            ExportColumn("User count", number_cell("users_count")),
-            ExportColumn("Order count", number_cell("orders_count")),
-            ExportColumn("Invoice count", number_cell("invoices_count")),
-            ExportColumn("Creation date", datetime_cell("created_at")),
+            ExportColumn("Name", text_cell("name"), "name"),
+            ExportColumn("Type", label_cell("type", Customer.Type.choices), "type"),
+            ExportColumn(
+                "Status", label_cell("status", Customer.Status.choices), "status"
+            ),
+            ExportColumn("Email", text_cell("email"), "email"),
+            ExportColumn("User count", number_cell("users_count"), "users_count"),
+            ExportColumn("Order count", number_cell("orders_count"), "orders_count"),
+            ExportColumn(
+                "Invoice count", number_cell("invoices_count"), "invoices_count"
+            ),
+            ExportColumn("Creation date", datetime_cell("created_at"), "created_at"),
         ),
     ),
     template="customers/list.html",

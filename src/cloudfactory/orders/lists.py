@@ -27,9 +27,9 @@ ORDER_LIST_PAGE = ListPage(
     query=queries.ORDERS,
     form=OrderFilterForm,
     columns=(
-        Column("number", "Number", link_cell("number")),
+        Column("number", "Number", link_cell("number"), priority=1),
         Column("customer", "Customer", "{{ row.customer.name|highlight(q) }}"),
-        Column("status", "Status", pill_cell("status")),
+        Column("status", "Status", pill_cell("status"), priority=1),
         Column(
             "total_minor",
             "Total",
@@ -37,18 +37,26 @@ ORDER_LIST_PAGE = ListPage(
             align="end",
             sort="total",
         ),
-        Column("placed_at", "Placed", "{{ row.placed_at|timestamp }}", sort="placed"),
+        Column(
+            "placed_at",
+            "Placed",
+            "{{ row.placed_at|timestamp }}",
+            sort="placed",
+            priority=3,
+        ),
     ),
     panel=RecordPanel(get=queries.order_get, template="orders/_panel.html"),
     export=Export(
         permission="orders.export_order",
         columns=(
-            ExportColumn("Number", text_cell("number")),
-            ExportColumn("Customer", text_cell("customer__name")),
-            ExportColumn("Status", label_cell("status", Order.Status.choices)),
-            ExportColumn("Total", money_cell("total_minor")),
-            ExportColumn("Currency", text_cell("currency")),
-            ExportColumn("Placed", datetime_cell("placed_at")),
+            ExportColumn("Number", text_cell("number"), "number"),
+            ExportColumn("Customer", text_cell("customer__name"), "customer"),
+            ExportColumn(
+                "Status", label_cell("status", Order.Status.choices), "status"
+            ),
+            ExportColumn("Total", money_cell("total_minor"), "total_minor"),
+            ExportColumn("Currency", text_cell("currency"), "total_minor"),
+            ExportColumn("Placed", datetime_cell("placed_at"), "placed_at"),
         ),
     ),
     search_placeholder="Search order number or customer",

@@ -94,6 +94,10 @@ class ExportColumn:
     header: str
     # SQL for the cell's final value: text ready to show, or a number.
     cell: Expression
+    # The name of the list column this one follows: a staff member who shows
+    # or hides that column shows or hides this one in their export. None: it
+    # is only in the list's declared export (docs/decisions.md).
+    column: str | None = None
 
 
 def neutralise(text: str) -> str:

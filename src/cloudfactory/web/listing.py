@@ -7,7 +7,7 @@ module answers the list (the full page, or the fragment htmx asks for), the
 panel of one row and the CSV export, and gives the URLs of all three.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Generic, Literal, Protocol
@@ -15,25 +15,33 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from cloudfactory.activity.pages import reads_log_head
+from cloudfactory.web.columns import (
+    ColumnChoiceForm,
+    column_choice_get,
+    column_choice_save,
+    column_menu,
+)
 from cloudfactory.web.converters import ROW_ID
 from cloudfactory.web.cursor import MAX_BIGINT, cursor_encode
 from cloudfactory.web.export import ExportColumn, export_response, filter_payload
 from cloudfactory.web.export_slots import EXPORT_SLOTS, ExportsBusy, Slot
 from cloudfactory.web.forms import ListFilterForm
 from cloudfactory.web.query import PAGE_SIZE, F, ListQuery, Page
-from cloudfactory.web.rows import render_rows, rows_template
+from cloudfactory.web.rows import cell_class, render_rows, rows_template
 
 # Stands for a row's id in a URL reversed once per list (see ListPage.panel_url).
 _ANY_ID = 2_147_483_647
 # What a row's links carry beside the list's filters; never part of its state.
-_TRANSIENT = ("cursor", "selected")
+# `columns`: the columns a page shows, which its "load more" and live updates
+# ask for, so their rows fit its header whatever was chosen since.
+_TRANSIENT = ("cursor", "selected", "columns")
 # Rows one live update may ask for.
 MAX_LIVE_IDS = 200
 LIVE_IDS_DAMAGED = "The rows asked for must be at most 200 row numbers."
@@ -50,6 +58,16 @@ class Column:
     align: Literal["start", "end"] = "start"
     # The Sort key (ascending) the header's link sorts by, if sortable.
     sort: str | None = None
+    # Shown to a staff member who has not chosen the list's columns.
+    shown: bool = True
+    # A list narrowed beside an open panel drops its columns of the highest
+    # number first; 1 is never dropped. Its header and cells carry it as
+    # data-priority (web/static/web/css/list.css).
+    priority: int = 2
+
+    @property
+    def css_class(self) -> str:
+        return cell_class(self.name, self.align)
 
 
 def link_cell(field: str) -> str:
@@ -128,6 +146,16 @@ class ListPage(Generic[F]):
     # The full page's extras (the Customers page's summary cards).
     page_context: Callable[[HttpRequest], dict] | None = None
 
+    def __post_init__(self) -> None:
+        names = [column.name for column in self.columns]
+        if len(set(names)) != len(names):
+            raise ValueError(f"{self.namespace}: two columns share a name.")
+        if not self.columns[0].shown:
+            raise ValueError(f"{self.namespace}: the first column is always shown.")
+        followed = {c.column for c in self.export.columns} if self.export else set()
+        if not followed <= {None, *names}:
+            raise ValueError(f"{self.namespace}: an export column follows no column.")
+
     def urls(self, prefix: str) -> list[URLPattern]:
         """The list at `prefix`, its export and each row's panel beside it."""
         base = prefix.rstrip("/")
@@ -136,6 +164,7 @@ class ListPage(Generic[F]):
             path(f"{base}/export", self.export_as_view(), name="export"),
             path(f"{base}/<{ROW_ID}:pk>/panel", self.panel_as_view(), name="panel"),
             path(f"{base}/live", self.live_as_view(), name="live"),
+            path(f"{base}/columns", self.columns_as_view(), name="columns"),
         ]
 
     def parse(self, params: QueryDict) -> ListFilterForm:
@@ -151,13 +180,53 @@ class ListPage(Generic[F]):
         return reverse(f"{self.namespace}:panel", args=[_ANY_ID])
 
     @cached_property
-    def rows_template(self):
-        """Every column's cell in one compiled template of the rows."""
-        return rows_template([(c.cell, c.align) for c in self.columns])
+    def default_columns(self) -> tuple[Column, ...]:
+        """The columns shown to a staff member who has not chosen any."""
+        return tuple(column for column in self.columns if column.shown)
 
-    def render_rows(self, rows, **context) -> SafeString:
-        """`rows` as this list's table rows (web.rows.render_rows)."""
-        return render_rows(self.rows_template, self, rows, **context)
+    def columns_for(
+        self, user, names: Sequence[str] | None = None
+    ) -> tuple[Column, ...]:
+        """The columns `user` sees on this list, in order: `names` when given
+        (a saved view's), else the columns they chose, else the defaults.
+        Unknown names are dropped and the first declared column (the row's
+        link to its panel) is kept; if no name is known, the defaults. One
+        query without `names`."""
+        return self._chosen_columns(user, names) or self.default_columns
+
+    def export_columns_for(
+        self, user, names: Sequence[str] | None = None
+    ) -> tuple[ExportColumn, ...]:
+        """The export's columns for `user`: with no columns chosen (nor
+        `names` given), the list's declared export; else the export columns
+        that follow the shown columns, in the order they are shown."""
+        chosen = self._chosen_columns(user, names)
+        if not chosen:
+            return self.export.columns
+        return tuple(
+            export_column
+            for column in chosen
+            for export_column in self.export.columns
+            if export_column.column == column.name
+        )
+
+    def _chosen_columns(self, user, names: Sequence[str] | None) -> tuple[Column, ...]:
+        if names is None:
+            names = column_choice_get(user, self.namespace) or ()
+        by_name = {column.name: column for column in self.columns}
+        chosen = [by_name[n] for n in dict.fromkeys(names) if n in by_name]
+        if chosen and self.columns[0] not in chosen:
+            chosen.insert(0, self.columns[0])
+        return tuple(chosen)
+
+    def render_rows(self, rows, columns=None, **context) -> SafeString:
+        """`rows` as this list's table rows showing `columns` (by default the
+        default ones) (web.rows.render_rows). Compiled once per column tuple."""
+        cells = tuple(
+            (c.name, c.cell, c.align, c.priority)
+            for c in (columns or self.default_columns)
+        )
+        return render_rows(rows_template(cells), self, rows, **context)
 
     @property
     def partial_note(self) -> str:
@@ -218,8 +287,9 @@ class ListPage(Generic[F]):
                 added, more = self.query.above(f, form.after, limit=PAGE_SIZE)
             changed = self.query.model._default_manager.filter(pk__in=ids)
             count, exact = self.query.count(f) if wants_count else (None, True)
+            columns = self.columns_for(request.user, _asked_columns(request.GET))
             context = {
-                **self.row_context(params, f),
+                **self.row_context(params, f, columns=columns),
                 "changed": changed.select_related(*self.query.related),
                 "added": added,
                 "added_more": more,
@@ -239,12 +309,20 @@ class ListPage(Generic[F]):
         """The cursor of the first row shown: where live updates look above."""
         return cursor_encode(*self.query.cursor(page.rows[0], f)) if page.rows else ""
 
-    def export_response(self, f: F, *, actor, slot: Slot | None = None) -> HttpResponse:
+    def export_response(
+        self,
+        f: F,
+        *,
+        actor,
+        slot: Slot | None = None,
+        columns: Sequence[ExportColumn] | None = None,
+    ) -> HttpResponse:
         """Every row `f` matches as `<noun>-YYYY-MM-DD.csv`, streamed, and logged
-        as `<noun>.exported` with `actor`, the filters and the row count."""
+        as `<noun>.exported` with `actor`, the filters and the row count; in
+        `columns` (by default the declared export, see `export_columns_for`)."""
         return export_response(
             self.query.export_rows(f),
-            self.export.columns,
+            columns or self.export.columns,
             stem=self.noun,
             kind=f"{self.noun}.exported",
             actor=actor,
@@ -264,9 +342,13 @@ class ListPage(Generic[F]):
                 slot = EXPORT_SLOTS.take(request.user.pk)
             except ExportsBusy as busy:
                 return _plain(str(busy), status=429)
+            names = _asked_columns(request.GET)
             try:
                 return self.export_response(
-                    form.to_filter(), actor=request.user, slot=slot
+                    form.to_filter(),
+                    actor=request.user,
+                    slot=slot,
+                    columns=self.export_columns_for(request.user, names),
                 )
             except BaseException:
                 slot.release()
@@ -275,15 +357,31 @@ class ListPage(Generic[F]):
         view.__name__ = f"{self.namespace}_export"
         return view
 
-    def respond(self, request: HttpRequest) -> HttpResponse:
+    def respond(
+        self,
+        request: HttpRequest,
+        params: QueryDict | None = None,
+        *,
+        results_template: str = "web/_results.html",
+    ) -> HttpResponse:
+        """The list with `params` (by default the request's query): the full
+        page, or for htmx its `results_template` (the rows alone for "load
+        more")."""
         if not request.user.has_perm(self.permission):
             raise PermissionDenied
-        form = self.parse(request.GET)
+        params = request.GET if params is None else params
+        form = self.parse(params)
         partial = bool(request.htmx) and not request.htmx.history_restore_request
+        columns = self.columns_for(request.user, _asked_columns(params))
         if not form.is_valid():
-            context = {"list": self, "form": form, "errors": _sentences(form)}
+            context = {
+                "list": self,
+                "form": form,
+                "errors": _sentences(form),
+                **self._column_menu_context(columns),
+            }
             if partial:
-                return self._render(request, "web/_results.html", context, 400)
+                return self._render(request, results_template, context, 400)
             context.update(self._page_context(request, None))
             return self._render(request, self.template, context, 400)
 
@@ -291,18 +389,19 @@ class ListPage(Generic[F]):
         page = self.query.page(f, after=form.after, limit=PAGE_SIZE)
         chips = self.chips(form.cleaned_data) if self.chips else []
         context = {
-            **self.row_context(request.GET, f),
+            **self.row_context(params, f, columns=columns),
+            **self._column_menu_context(columns),
             "form": form,
             "page": page,
-            "next_url": self._next_url(request.GET, page, f),
+            "next_url": self._next_url(params, page, f, columns),
             "first_cursor": self.first_cursor(page, f),
-            "sort_links": self._sort_links(request.GET, f.sort),
-            "state": _state(request.GET),
+            "sort_links": self._sort_links(params, f.sort),
+            "state": _state(params),
             "selected_id": form.selected_id,
             "chips": [
                 {
                     "chip": chip,
-                    "remove_url": _without(request.path, request.GET, chip.field),
+                    "remove_url": _without(request.path, params, chip.field),
                 }
                 for chip in chips
             ],
@@ -316,15 +415,21 @@ class ListPage(Generic[F]):
             return self._render(request, "web/_rows.html", context)
         context["count"], context["count_exact"] = self.query.count(f, page)
         if partial:
-            return self._render(request, "web/_results.html", context)
+            return self._render(request, results_template, context)
         context.update(self._page_context(request, form.selected_id))
         return self._render(request, self.template, context)
 
-    def row_context(self, params: QueryDict, f: F | None = None) -> dict:
+    def row_context(
+        self,
+        params: QueryDict,
+        f: F | None = None,
+        *,
+        columns: tuple[Column, ...] | None = None,
+    ) -> dict:
         """What `list_rows` (templatetags/cf.py) needs to render a row of this
         list as the list with `params` shows it: its search highlighted, its
-        link keeping the list's state. Without `f`, `params` are parsed (and
-        ignored if bad)."""
+        link keeping the list's state, its `columns` (by default the default
+        ones). Without `f`, `params` are parsed (and ignored if bad)."""
         if f is None:
             form = self.parse(params)
             if not form.is_valid():
@@ -332,14 +437,55 @@ class ListPage(Generic[F]):
                 form = self.parse(params)
                 form.is_valid()
             f = form.to_filter()
-        return {"list": self, "filter": f, "select_prefix": _select_prefix(params)}
+        columns = columns or self.default_columns
+        return {
+            "list": self,
+            "filter": f,
+            "select_prefix": _select_prefix(params),
+            "columns": columns,
+            "column_names": ",".join(column.name for column in columns),
+        }
 
     def row_context_for(self, request: HttpRequest) -> dict:
         """`row_context` for the list the request came from (htmx's current
         URL): a row swapped in out of band keeps that list's state."""
-        current = request.htmx.current_url if request.htmx else None
-        params = QueryDict(urlsplit(current).query if current else "")
-        return self.row_context(params)
+        params = _current_params(request)
+        columns = self.columns_for(request.user, _asked_columns(params))
+        return self.row_context(params, columns=columns)
+
+    def columns_as_view(self) -> Callable:
+        """The Columns menu's changes (web/columns.py, ColumnChoiceForm): the
+        member's choice of columns for this list is kept, then the list's
+        results come back as the page shows them, and the menu out of band."""
+
+        @require_POST
+        def view(request: HttpRequest) -> HttpResponse:
+            if not request.user.has_perm(self.permission):
+                raise PermissionDenied
+            form = ColumnChoiceForm(request.POST, columns=self.columns)
+            if not form.is_valid():
+                context = {"heading": "Columns not changed", "message": form.sentence()}
+                return render(request, "web/error.html", context, status=400)
+            column_choice_save(
+                user=request.user, list_name=self.namespace, names=form.names
+            )
+            if not request.htmx:
+                return redirect(f"{self.namespace}:list")
+            params = _current_params(request)
+            params.pop("cursor", None)
+            return self.respond(
+                request, params, results_template="web/_columns_changed.html"
+            )
+
+        view.__name__ = f"{self.namespace}_columns"
+        return view
+
+    def _column_menu_context(self, columns: tuple[Column, ...]) -> dict:
+        """What the Columns menu (web/_columns_menu.html) shows."""
+        return {
+            "column_menu": column_menu(self.columns, columns),
+            "columns_url": reverse(f"{self.namespace}:columns"),
+        }
 
     def _page_context(self, request: HttpRequest, selected: int | None) -> dict:
         """The full page's extras: the page's own, and the panel the URL selects,
@@ -359,11 +505,14 @@ class ListPage(Generic[F]):
         patch_vary_headers(response, ["HX-Request"])
         return response
 
-    def _next_url(self, params: QueryDict, page: Page, f: F) -> str | None:
+    def _next_url(
+        self, params: QueryDict, page: Page, f: F, columns: tuple[Column, ...]
+    ) -> str | None:
         if not page.has_more:
             return None
         query = params.copy()
         query["cursor"] = cursor_encode(*self.query.cursor(page.rows[-1], f))
+        query["columns"] = ",".join(column.name for column in columns)
         query.pop("selected", None)
         return f"?{query.urlencode()}"
 
@@ -401,6 +550,18 @@ def _row_ids(text: str) -> list[int] | None:
     except ValueError:
         return None
     return ids if all(0 < i <= MAX_BIGINT for i in ids) else None
+
+
+def _asked_columns(params: QueryDict) -> list[str] | None:
+    """The column names a request asks for (`columns=name,status`), if any."""
+    asked = params.get("columns", "")
+    return asked.split(",") if asked else None
+
+
+def _current_params(request: HttpRequest) -> QueryDict:
+    """The query of the page an htmx request came from (its current URL)."""
+    current = request.htmx.current_url if request.htmx else None
+    return QueryDict(urlsplit(current).query if current else "", mutable=True)
 
 
 def _without(path: str, params: QueryDict, name: str) -> str:

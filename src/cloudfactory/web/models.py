@@ -49,3 +49,26 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ColumnChoice(models.Model):
+    """The columns one staff member shows on one list, in their order."""
+
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    # The list's URL namespace: "customers", "orders", ...
+    list_name = models.CharField(max_length=40)
+    # Column names in order, e.g. ["name", "status", "email"].
+    columns = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff", "list_name"], name="column_choice_one_per_list"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.list_name}: {', '.join(self.columns)}"

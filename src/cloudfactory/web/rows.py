@@ -7,9 +7,9 @@ over `row`, `q` (the search, for `highlight`) and `select_url`, with the
 filters below: the same functions as the Django templates' (templatetags/cf.py).
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 
 import jinja2
 from django.utils import timezone
@@ -70,15 +70,23 @@ ROW = (
 )
 
 
-def rows_template(cells: Sequence[tuple[str, str]]) -> jinja2.Template:
-    """The template of a list's rows from its cells: (cell template, "start"
-    or "end" alignment) each, in column order."""
+@lru_cache(maxsize=256)
+def rows_template(cells: tuple[tuple[str, str, str, int], ...]) -> jinja2.Template:
+    """The template of a list's rows from its cells, in column order: (column
+    name, cell template, "start" or "end" alignment, priority) each. Compiled
+    once per distinct tuple: one per set of columns staff choose to show."""
     tds = "".join(
-        f'<td class="num">{cell}</td>' if align == "end" else f"<td>{cell}</td>"
-        for cell, align in cells
+        f'<td class="{cell_class(name, align)}" data-priority="{priority}">{cell}</td>'
+        for name, cell, align, priority in cells
     )
     row = ROW.replace("{cells}", tds)
     return ENVIRONMENT.from_string("{% for row in rows %}" + row + "{% endfor %}")
+
+
+def cell_class(name: str, align: str) -> str:
+    """The class of a column's header and cells: `col-<name>`, and `num`
+    when its figures align to the end."""
+    return f"col-{name} num" if align == "end" else f"col-{name}"
 
 
 def render_rows(

@@ -62,7 +62,7 @@ def test_list_cells_are_table_cells_of_the_isolated_table(admin_client, old_row)
 def test_records_show_the_customer_name_in_an_isolated_cell(admin_client, old_row):
     OrderFactory(customer_id=old_row.pk)
     html = admin_client.get("/orders").content.decode()
-    assert f"<td>{OLD_NAME}</td>" in html
+    assert f'<td class="col-customer" data-priority="2">{OLD_NAME}</td>' in html
 
 
 def test_the_panel_title_and_subtitle_link_are_isolated(admin_client, old_row):

@@ -152,13 +152,14 @@ def tone(value: str) -> str:
 @register.simple_tag(takes_context=True)
 def list_rows(context, rows=(), row=None, oob=False, selected_id=None) -> str:
     """`rows` (or the one `row`) as table rows of the context's `list` (a
-    web.listing.ListPage), as the list with `filter` shows them: its search
-    highlighted, links keeping its state (`select_prefix`); `oob` to replace
-    rows already on screen."""
+    web.listing.ListPage), as the list with `filter` shows them: its
+    `columns`, its search highlighted, links keeping its state
+    (`select_prefix`); `oob` to replace rows already on screen."""
     found = context.get("filter")
     selected = selected_id if selected_id is not None else context.get("selected_id")
     return context["list"].render_rows(
         [row] if row is not None else rows,
+        columns=context.get("columns"),
         q=getattr(found, "q", ""),
         select_url=context.get("select_prefix") or "?selected=",
         selected_id=selected,

@@ -122,6 +122,8 @@ const readChanges = coalesce(async () => {
   const params = new URLSearchParams(section.dataset.state || "");
   const selected = document.querySelector("tr[data-row][aria-selected='true']")?.dataset.rowId;
   if (selected) params.set("selected", selected);
+  // The rows come back with the columns the header on screen shows.
+  if (section.dataset.columns) params.set("columns", section.dataset.columns);
   if (ids.length) params.set("ids", ids.join(","));
   if (count || added) params.set("count", "1");
   if (added) {
