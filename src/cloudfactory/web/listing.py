@@ -35,6 +35,11 @@ from cloudfactory.web.export_slots import EXPORT_SLOTS, ExportsBusy, Slot
 from cloudfactory.web.forms import ListFilterForm
 from cloudfactory.web.query import PAGE_SIZE, F, ListQuery, Page
 from cloudfactory.web.rows import cell_class, render_rows, rows_template
+from cloudfactory.web.saved_views_http import (
+    saved_view_urls,
+    view_link_redirect,
+    views_bar,
+)
 
 # Stands for a row's id in a URL reversed once per list (see ListPage.panel_url).
 _ANY_ID = 2_147_483_647
@@ -165,6 +170,7 @@ class ListPage(Generic[F]):
             path(f"{base}/<{ROW_ID}:pk>/panel", self.panel_as_view(), name="panel"),
             path(f"{base}/live", self.live_as_view(), name="live"),
             path(f"{base}/columns", self.columns_as_view(), name="columns"),
+            *saved_view_urls(self, base),
         ]
 
     def parse(self, params: QueryDict) -> ListFilterForm:
@@ -369,6 +375,8 @@ class ListPage(Generic[F]):
         more")."""
         if not request.user.has_perm(self.permission):
             raise PermissionDenied
+        if opened := view_link_redirect(self, request):
+            return opened
         params = request.GET if params is None else params
         form = self.parse(params)
         partial = bool(request.htmx) and not request.htmx.history_restore_request
@@ -491,6 +499,7 @@ class ListPage(Generic[F]):
         """The full page's extras: the page's own, and the panel the URL selects,
         so a reload or a pasted link shows the same screen."""
         context = self.page_context(request) if self.page_context else {}
+        context["views_bar"] = views_bar(self, request)
         if selected:
             panel = self.panel.context(request, selected)
             if panel is None:
