@@ -10,6 +10,9 @@ only with a given permission (card details need `customers.view_billing`).
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.urls import reverse
 
 from cloudfactory.activity.models import Event
 
@@ -23,6 +26,8 @@ RECORD_LISTS = {
     "invoice": ("invoices", "invoice_id"),
     "ticket": ("support", "ticket_id"),
 }
+# Lists whose records an entry names by number ("INV-1184-0098").
+NUMBERED_LISTS = frozenset({"orders", "invoices", "support"})
 # Kinds that add a row to their list; the others change one in place.
 ADDING_KINDS = frozenset(
     {
@@ -117,6 +122,23 @@ def _record(prefix: str, event: Event) -> dict | None:
     list_name, id_field = RECORD_LISTS[prefix]
     record_id = event.customer_id if id_field is None else event.payload.get(id_field)
     return {"list": list_name, "id": record_id} if record_id is not None else None
+
+
+def reference_url(event: Event) -> str | None:
+    """Where the record an entry names by number opens: its list searched for
+    that number, with its panel open (/invoices/?q=INV-1184-0098&selected=7);
+    None when the entry names none."""
+    number = event.payload.get("number")
+    record = _record(event.kind.split(".", 1)[0], event)
+    if not number or record is None or record["list"] not in NUMBERED_LISTS:
+        return None
+    query = urlencode({"q": number, "selected": record["id"]})
+    return f"{reverse(record['list'] + ':list')}?{query}"
+
+
+def customer_url(customer_id: int) -> str:
+    """The Customers page with this customer's panel open."""
+    return f"{reverse('customers:list')}?{urlencode({'selected': customer_id})}"
 
 
 class Message:

@@ -37,6 +37,9 @@ class Event(models.Model):
                 condition=Q(notable=True),
             ),
             models.Index(fields=["kind", "-id"], name="event_kind"),
+            # The Overview's recent activity: by time, as entries written with
+            # an earlier time (demo data, imports) do not come last by id.
+            models.Index(fields=["-created_at", "-id"], name="event_time"),
         ]
 
     def __str__(self) -> str:

@@ -101,7 +101,8 @@ def test_overview_events_isolate_the_customer_and_the_actor(
         customer_id=old_row.pk, status="suspended", actor=admin_staff, reason="r"
     )
     html = admin_client.get("/").content.decode()
-    assert f'<span class="activity-customer">{OLD_NAME}</span>' in html
+    link = f'<a class="activity-customer" href="/customers/?selected={old_row.pk}">'
+    assert f"{link}{OLD_NAME}</a>" in html
     assert f"by <bdi>{admin_staff.display_name}</bdi>" in html
 
 
