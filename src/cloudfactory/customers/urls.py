@@ -9,7 +9,6 @@ app_name = "customers"
 urlpatterns = [
     *CUSTOMER_LIST_PAGE.urls("customers/"),
     path("customers/cards", views.cards, name="cards"),
-    path(f"customers/<{ROW_ID}:pk>", views.detail, name="detail"),
     path(f"customers/<{ROW_ID}:pk>/history", views.history, name="history"),
     path(f"customers/<{ROW_ID}:pk>/status", views.change_status, name="change_status"),
 ]

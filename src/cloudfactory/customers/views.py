@@ -5,7 +5,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from cloudfactory.activity.pages import reads_log_head
 from cloudfactory.customers import queries, services
 from cloudfactory.customers.forms import (
     HISTORY_LINK_DAMAGED,
@@ -25,16 +24,6 @@ def cards(request: HttpRequest) -> HttpResponse:
     return render(
         request, "customers/_cards.html", {"totals": queries.platform_totals()}
     )
-
-
-@require_GET
-@permission_required(VIEW, raise_exception=True)
-@reads_log_head
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    context = panel_context(request.user, pk)
-    if context is None:
-        raise NotFound(f"Customer #{pk} does not exist.")
-    return render(request, "customers/detail.html", context)
 
 
 @require_GET

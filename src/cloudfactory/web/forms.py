@@ -105,24 +105,56 @@ class ListFilterForm(forms.Form):
         return value, pk
 
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "input"})
+# Days are typed and shown as the app writes them ("1 Dec 2026"); ISO days
+# (2026-12-01) and full month names are read too.
+DATE_FORMAT = "%-d %b %Y"
+DATE_INPUT_FORMATS = ("%Y-%m-%d", "%d %b %Y", "%d %B %Y")
+
+
+class DayInput(forms.DateInput):
+    """A day typed as text; a day the URL gives as 2026-12-01 shows as 1 Dec 2026."""
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            for input_format in DATE_INPUT_FORMATS:
+                try:
+                    value = datetime.strptime(value.strip(), input_format).date()
+                except ValueError:
+                    continue
+                break
+        return super().format_value(value)
+
+
+DATE = DayInput(
+    format=DATE_FORMAT,
+    attrs={
+        "class": "input input-date",
+        "placeholder": "1 Dec 2026",
+        "autocomplete": "off",
+        "size": 11,
+        "maxlength": 20,
+    },
+)
 # The days a date filter accepts: whole days in any time zone then stay within
 # the instants Python and both databases hold (9999-12-31 has no next day).
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 
 
 def date_field(label: str) -> forms.DateField:
-    """An optional day in the toolbar, as the browser's date picker."""
+    """An optional day in the toolbar, typed as "1 Dec 2026" or 2026-12-01."""
     out_of_range = f"{label} must be a day from {FIRST_DAY} to {LAST_DAY}."
     return forms.DateField(
         required=False,
         label=label,
         widget=DATE,
+        input_formats=DATE_INPUT_FORMATS,
         validators=[
             MinValueValidator(FIRST_DAY, out_of_range),
             MaxValueValidator(LAST_DAY, out_of_range),
         ],
-        error_messages={"invalid": f"{label} must be a date like 2025-03-12."},
+        error_messages={
+            "invalid": f"{label} must be a day like 12 Mar 2025 or 2025-03-12."
+        },
     )
 
 

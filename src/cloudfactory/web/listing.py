@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 
 from cloudfactory.activity.pages import reads_log_head
+from cloudfactory.errors import NotFound
 from cloudfactory.web.columns import (
     ColumnChoiceForm,
     column_choice_get,
@@ -167,6 +168,7 @@ class ListPage(Generic[F]):
         return [
             path(prefix, self.as_view(), name="list"),
             path(f"{base}/export", self.export_as_view(), name="export"),
+            path(f"{base}/<{ROW_ID}:pk>", self.full_page_as_view(), name="detail"),
             path(f"{base}/<{ROW_ID}:pk>/panel", self.panel_as_view(), name="panel"),
             path(f"{base}/live", self.live_as_view(), name="live"),
             path(f"{base}/columns", self.columns_as_view(), name="columns"),
@@ -259,6 +261,23 @@ class ListPage(Generic[F]):
             return render(request, self.panel.template, {"list": self, **context})
 
         view.__name__ = f"{self.namespace}_panel"
+        return view
+
+    def full_page_as_view(self) -> Callable:
+        """Row `pk`'s panel laid out as a page of its own."""
+
+        @require_GET
+        @reads_log_head
+        def view(request: HttpRequest, pk: int) -> HttpResponse:
+            if not request.user.has_perm(self.permission):
+                raise PermissionDenied
+            context = self.panel.context(request, pk)
+            if context is None:
+                raise NotFound(f"{self.record_name} #{pk} does not exist.")
+            context = {"list": self, "full_page": True, **context}
+            return render(request, "web/detail.html", context)
+
+        view.__name__ = f"{self.namespace}_detail"
         return view
 
     def live_as_view(self) -> Callable:

@@ -108,6 +108,10 @@ def test_htmx_gets_the_results_fragment(admin_client, acme):
             {"placed_from": "2025-03-12", "placed_to": "2025-03-15"},
             [("muller", 1), ("acme", 2)],
         ),
+        (
+            {"placed_from": "12 Mar 2025", "placed_to": "15 march 2025"},
+            [("muller", 1), ("acme", 2)],
+        ),
         ({"placed_from": "2025-03-20"}, [("muller", 2), ("acme", 3)]),
         ({"placed_to": "2025-03-01"}, [("acme", 1)]),
         (
@@ -289,8 +293,8 @@ def test_removing_the_chip_shows_every_order(admin_client, acme, muller):
         ({"customer": "abc"}, "The customer filter must be a customer number"),
         ({"customer": "-3"}, "The customer filter must be a customer number"),
         ({"status": "lost"}, "Choose an order status from the list."),
-        ({"placed_from": "yesterday"}, "Placed from must be a date like 2025-03-12."),
-        ({"placed_to": "2025-02-30"}, "Placed to must be a date like 2025-03-12."),
+        ({"placed_from": "yesterday"}, "Placed from must be a day like 12 Mar 2025 or 2025-03-12."),
+        ({"placed_to": "2025-02-30"}, "Placed to must be a day like 12 Mar 2025 or 2025-03-12."),
         (
             {"placed_from": "2025-03-15", "placed_to": "2025-03-12"},
             "The start date must be on or before the end date.",
@@ -465,3 +469,9 @@ def test_only_get_is_allowed(admin_client, acme):
     order = acme.orders.first()
     for url in (LIST, EXPORT, f"/orders/{order.pk}/panel"):
         assert admin_client.post(url).status_code == 405
+
+
+def test_placed_days_show_as_the_app_writes_them(admin_client):
+    html = admin_client.get(LIST, {"placed_from": "2025-03-02"}).content.decode()
+    assert 'value="2 Mar 2025"' in html
+    assert 'placeholder="1 Dec 2026"' in html

@@ -4,8 +4,11 @@
 //   Enter        open the selected row's detail panel
 //   Esc          close the panel (menus close first: see menu.js)
 //   ?            show these shortcuts
-// The panel's Close link and Esc remove `selected` from the URL, so Back and a
-// pasted link agree with what is on screen. Back and Forward reload the page
+// With the panel open, moving the selection shows the newly selected row in
+// the panel, and the URL follows in place (Back does not replay each step).
+// Opening the panel moves focus to its heading; closing it returns focus to
+// the row. The panel's Close link and Esc remove `selected` from the URL, so
+// Back and a pasted link agree with what is on screen. Back and Forward reload the page
 // from the server (web/base.html's htmx-config keeps no history cache), so the
 // toolbar shows the URL's filters without help from here.
 
@@ -29,11 +32,28 @@ function move(step) {
   if (!all.length) return;
   const index = all.indexOf(current());
   const next = index < 0 ? (step > 0 ? 0 : all.length - 1) : Math.min(all.length - 1, Math.max(0, index + step));
+  if (all[next] === current()) return;
   select(all[next]);
+  if (panelOpen()) followSoon(all[next]);
+}
+
+const panelOpen = () => Boolean(panelSlot?.querySelector("[data-panel]"));
+
+// Holding j down reads only the row it stops on.
+const FOLLOW_DELAY = 90; // ms
+let followTimer;
+function followSoon(row) {
+  clearTimeout(followTimer);
+  followTimer = setTimeout(() => {
+    if (row !== current() || !row.isConnected) return;
+    history.replaceState(history.state, "", new URL(row.getAttribute("hx-push-url"), window.location.href));
+    htmx.ajax("GET", row.getAttribute("hx-get"), { target: panelSlot, swap: "innerHTML" });
+  }, FOLLOW_DELAY);
 }
 
 function closePanel() {
-  if (!panelSlot || !panelSlot.querySelector("[data-panel]")) return false;
+  if (!panelOpen()) return false;
+  clearTimeout(followTimer);
   panelSlot.replaceChildren();
   const url = new URL(window.location.href);
   url.searchParams.delete("selected");
@@ -77,7 +97,7 @@ document.addEventListener("keydown", (event) => {
 
 document.addEventListener("click", (event) => {
   const close = event.target.closest("[data-panel-close]");
-  if (close && panelSlot?.contains(close)) {
+  if (close && (panelSlot?.contains(close) || close.matches(".panel-scrim"))) {
     event.preventDefault();
     closePanel();
     return;
@@ -94,7 +114,19 @@ document.body.addEventListener("htmx:afterSwap", (event) => {
   if (row) {
     for (const other of rows()) other.removeAttribute("aria-selected");
     row.setAttribute("aria-selected", "true");
+    row.scrollIntoView({ block: "nearest" });
   }
+  const heading = panelSlot.querySelector("[data-panel] h2");
+  if (heading) {
+    heading.tabIndex = -1;
+    heading.focus({ preventScroll: true });
+  }
+});
+
+// A cell cut short by "…" shows its whole text on hover.
+document.addEventListener("mouseover", (event) => {
+  const cell = event.target.closest?.("[data-list-table] td, [data-list-table] td > *");
+  if (cell && !cell.title && cell.scrollWidth > cell.clientWidth) cell.title = cell.textContent.trim();
 });
 
 // The export link and the form's sort follow what is on screen (a header
@@ -117,5 +149,14 @@ document.body.addEventListener("htmx:configRequest", (event) => {
   if (event.detail.verb !== "get") return;
   for (const [name, value] of [...event.detail.parameters.entries()]) {
     if (value === "") event.detail.parameters.delete(name);
+  }
+});
+
+// Filters the server cannot read come back as the results' own message (400):
+// it replaces the results, where the filters were chosen.
+document.body.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.xhr.status === 400 && event.detail.target?.id === "list-results") {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
   }
 });
