@@ -85,7 +85,7 @@ def test_the_page_lists_every_order_newest_first(admin_client, acme, muller):
     assert shown_count(html, "orders") == "5"
     assert "$999.00" in html and "$2,500.00" in html
     assert "12 Mar 2025" in html and 'title="12 Mar 2025, 14:03:00 UTC"' in html
-    assert '<span class="pill pill-neutral">Cancelled</span>' in html
+    assert '<span class="pill pill-muted">Cancelled</span>' in html
     assert 'aria-current="page"' in html.split('data-label="Orders"')[1][:40]
 
 

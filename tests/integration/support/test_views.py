@@ -76,10 +76,10 @@ def test_the_page_shows_columns_rows_pills_and_count(admin_client, tickets):
     assert rows_in(html) == 3
     assert "3 tickets" in html
     assert tickets[0].number in html and "Cannot export invoices" in html
-    assert '<span class="pill pill-warning">Open</span>' in html
-    assert '<span class="pill pill-neutral">Closed</span>' in html
+    assert '<span class="pill pill-info">Open</span>' in html
+    assert '<span class="pill pill-done">Closed</span>' in html
     assert '<span class="pill pill-danger">Urgent</span>' in html
-    assert '<span class="pill pill-neutral">Low</span>' in html
+    assert '<span class="pill pill-muted">Low</span>' in html
 
 
 def test_a_pending_ticket_shows_an_amber_pill(admin_client, tickets):

@@ -129,17 +129,28 @@ def _marked(text: str, begin: int, end: int) -> str:
 
 
 # Every status and priority value, as the colour of its pill. One table, so the
-# same word looks the same on every page.
+# same word looks the same on every page, and each tone means one thing:
+# success done well, info waiting (open), warning held up, attention ahead of
+# the rest, danger act now, done finished, neutral ordinary, muted set aside,
+# draft not issued yet.
 TONES = {
     "active": "success",
     "paid": "success",
     "fulfilled": "success",
+    "open": "info",
     "suspended": "warning",
     "pending": "warning",
-    "open": "warning",
-    "high": "warning",
+    "high": "attention",
     "overdue": "danger",
     "urgent": "danger",
+    "closed": "done",
+    "refunded": "done",
+    "normal": "neutral",
+    "inactive": "neutral",
+    "low": "muted",
+    "void": "muted",
+    "cancelled": "muted",
+    "draft": "draft",
 }
 
 
