@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -66,10 +67,14 @@ class ViewActionForm(forms.Form):
 
 
 def view_link(list_page: ListPage, view: SavedView) -> str:
-    """The list's URL showing `view`: its state, then `view=<id>`."""
+    """The list's URL showing `view`: its state, its columns (the engine's
+    `columns=`, when it keeps any), then `view=<id>`."""
     base = reverse(f"{list_page.namespace}:list")
-    state = f"{view.state}&" if view.state else ""
-    return f"{base}?{state}view={view.pk}"
+    parts = [view.state] if view.state else []
+    if view.columns:
+        parts.append(urlencode({"columns": ",".join(view.columns)}, safe=","))
+    parts.append(f"view={view.pk}")
+    return f"{base}?{'&'.join(parts)}"
 
 
 def view_link_redirect(

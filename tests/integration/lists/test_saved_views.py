@@ -414,3 +414,30 @@ def test_a_views_name_is_escaped_wherever_it_shows(ada, cy):
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     refused = signed_in(cy).post(f"/customers/views/{view.pk}/delete", **FETCH)
     assert refused["Content-Type"] == "text/plain; charset=utf-8"
+
+
+def test_a_view_keeps_its_columns_and_shows_them_to_whoever_opens_it(
+    ada, cy, customers
+):
+    response = save(signed_in(ada), sharing="everyone", columns="name,email,status")
+    assert response.status_code == 200
+    view = SavedView.objects.get()
+    assert view.columns == ["name", "email", "status"]
+    page = signed_in(cy).get(f"/customers/?view={view.pk}", follow=True)
+    link = f"/customers/?type=company&q=acme&columns=name,email,status&view={view.pk}"
+    assert page.redirect_chain == [(link, 302)]
+    assert 'data-columns="name,email,status"' in page.content.decode()
+
+
+def test_updating_a_view_keeps_the_columns_on_screen(ada, shared_view):
+    response = signed_in(ada).post(
+        f"/customers/views/{shared_view.pk}/update",
+        {"state": "type=company&columns=name,status", "columns": "name,status"},
+        **FETCH,
+    )
+    assert response.status_code == 200
+    shared_view.refresh_from_db()
+    assert (shared_view.state, shared_view.columns) == (
+        "type=company",
+        ["name", "status"],
+    )

@@ -23,10 +23,10 @@ function currentView() {
   return new URLSearchParams(window.location.search).get("view") || "";
 }
 
-// The column names shown now, when the table says which they are.
+// The column names shown now, as the results say (web/_results.html).
 function shownColumns() {
-  const headers = document.querySelectorAll("#list-results th[data-column]");
-  return headers.length ? [...headers].map((th) => th.dataset.column).join(",") : null;
+  const results = document.querySelector("#list-results[data-columns]");
+  return results ? results.dataset.columns : null;
 }
 
 function markCurrentTab() {
