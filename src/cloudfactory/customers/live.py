@@ -49,6 +49,7 @@ def totals_figures() -> dict:
             "active": f"{totals.active:,}",
             "suspended": f"{totals.suspended:,}",
             "users": f"{totals.users:,}",
+            "users_per_customer": totals.users_per_customer,
             "revenue": format_money_compact(totals.revenue_minor),
             "revenue_exact": format_money(totals.revenue_minor),
         }

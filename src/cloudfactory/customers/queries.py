@@ -90,6 +90,11 @@ class Totals:
     tickets: int = 0
     revenue_minor: int = 0
 
+    @property
+    def users_per_customer(self) -> str:
+        """Users per customer, to one decimal: "4.2"."""
+        return f"{self.users / self.customers:,.1f}" if self.customers else "0"
+
 
 @cache
 def _totals_sql() -> str:
