@@ -83,6 +83,15 @@ def test_a_view_shared_with_all_staff_shows_another_member_the_same_rows(
         expect(second.locator("#list-results tr[data-row]")).to_have_count(2)
         assert sorted(row_names(second)) == shown
         expect(second.locator("select[name=type]")).to_have_value("company")
+        # Refining the list keeps the view open, for its owner to update.
+        second.get_by_role("search").get_by_placeholder(
+            "Search name, email or company"
+        ).fill("acme corp")
+        expect(second.locator("#list-results tr[data-row]")).to_have_count(1)
+        expect(second).to_have_url(
+            re.compile(r"q=acme(\+|%20)corp.*columns=.*view=\d+")
+        )
+        expect(tab).to_have_attribute("aria-current", "page")
     finally:
         context.close()
     assert errors == []

@@ -4,8 +4,9 @@
 // a toast) where the action was taken.
 //
 // While a view is open (`view` in the URL), refining the list keeps it open:
-// the toolbar's requests carry `view`, so the tab stays current and its owner
-// can update it to what is on screen. "Clear filters" goes back to All.
+// the toolbar's requests carry `view` (and the view's columns), so the tab
+// stays current and its owner can update it to what is on screen. "Clear
+// filters" goes back to All.
 
 import { toast } from "./toast.js";
 
@@ -153,8 +154,13 @@ document.addEventListener("htmx:configRequest", (event) => {
   if (!view || verb !== "get" || elt.closest("[data-clear-filters], [data-saved-views]")) return;
   if (new URL(path, window.location.href).pathname !== window.location.pathname) return;
   if (!elt.closest("form")) return;
-  if (event.detail.formData) event.detail.formData.set("view", view);
-  else event.detail.parameters.view = view;
+  // The view's columns (`columns=` in its link) stay with it too.
+  const columns = new URLSearchParams(window.location.search).get("columns");
+  const kept = columns ? { columns, view } : { view };
+  for (const [name, value] of Object.entries(kept)) {
+    if (event.detail.formData) event.detail.formData.set(name, value);
+    else event.detail.parameters[name] = value;
+  }
 });
 
 document.addEventListener("htmx:pushedIntoHistory", markCurrentTab);
