@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cloudfactory.activity.pages import reads_log_head
 from cloudfactory.errors import NotFound
@@ -481,14 +481,18 @@ class ListPage(Generic[F]):
         return self.row_context(params, columns=columns)
 
     def columns_as_view(self) -> Callable:
-        """The Columns menu's changes (web/columns.py, ColumnChoiceForm): the
-        member's choice of columns for this list is kept, then the list's
-        results come back as the page shows them, and the menu out of band."""
+        """The Columns menu: GET, its panel as the member's columns are now;
+        POST, a change (web/columns.py, ColumnChoiceForm), kept as the
+        member's choice for this list, then the list's results as the page
+        shows them, and the panel out of band."""
 
-        @require_POST
+        @require_http_methods(["GET", "POST"])
         def view(request: HttpRequest) -> HttpResponse:
             if not request.user.has_perm(self.permission):
                 raise PermissionDenied
+            if request.method == "GET":
+                menu = self._column_menu_context(self.columns_for(request.user))
+                return render(request, "web/_columns_panel.html", menu)
             form = ColumnChoiceForm(request.POST, columns=self.columns)
             if not form.is_valid():
                 context = {"heading": "Columns not changed", "message": form.sentence()}
