@@ -89,3 +89,42 @@ def test_clicking_export_says_the_export_started(signed_in_page, acme):
     expect(toasts(page).get_by_role("status")).to_have_text(
         re.compile("^Export started")
     )
+
+
+def test_the_user_menu_sets_the_theme_without_a_reload(signed_in_page, staff):
+    page = signed_in_page
+    html = page.locator("html")
+    expect(html).to_have_attribute("data-theme", "system")
+    page.evaluate("window.notReloaded = true")
+
+    page.locator("summary.menu-button").click()
+    themes = page.get_by_role("group", name="Theme")
+    expect(themes.get_by_role("button", name="System")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    themes.get_by_role("button", name="Dark").click()
+
+    expect(html).to_have_attribute("data-theme", "dark")
+    expect(toasts(page).get_by_role("status")).to_have_text("Theme set to Dark")
+    expect(page.locator("body")).to_have_css("background-color", "rgb(14, 16, 20)")
+    assert page.evaluate("window.notReloaded") is True
+    staff.refresh_from_db()
+    assert staff.theme == "dark"
+
+    # The next page comes dark from the server; the palette shows the same.
+    page.reload()
+    expect(html).to_have_attribute("data-theme", "dark")
+    page.locator("summary.menu-button").click()
+    expect(
+        page.get_by_role("group", name="Theme").get_by_role("button", name="Dark")
+    ).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Control+k")
+    page.get_by_role("combobox").fill("theme light")
+    page.get_by_role("option", name=re.compile("Theme: Light")).click()
+    expect(html).to_have_attribute("data-theme", "light")
+    expect(toasts(page).get_by_role("status")).to_have_text("Theme set to Light")
+    page.locator("summary.menu-button").click()
+    expect(
+        page.get_by_role("group", name="Theme").get_by_role("button", name="Light")
+    ).to_have_attribute("aria-pressed", "true")

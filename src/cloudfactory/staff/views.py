@@ -2,7 +2,8 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_credentials
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from cloudfactory.staff import throttle
@@ -64,7 +65,9 @@ class LoginView(auth_views.LoginView):
 @require_POST
 def set_theme(request: HttpRequest) -> HttpResponse:
     """The signed-in member's theme (System, Light or Dark), kept for every
-    page they open next; the palette has already applied it to this one."""
+    page they open next; the palette or the menu's script has already applied
+    it to this one (204). The menu's form without a script names the page to
+    go back to (`next`) and is sent back there."""
     form = ThemeForm(request.POST)
     if not form.is_valid():
         return HttpResponse(
@@ -74,6 +77,11 @@ def set_theme(request: HttpRequest) -> HttpResponse:
         )
     request.user.theme = form.cleaned_data["theme"]
     request.user.save(update_fields=["theme"])
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(back, status=303)
     return HttpResponse(status=204)
 
 

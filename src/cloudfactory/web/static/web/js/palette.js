@@ -16,6 +16,7 @@
 // While it is open, keys typed in it stay in it: the list's shortcuts
 // (list.js) and its Esc do not see them.
 
+import { currentTheme, setTheme } from "./theme.js";
 import { toast } from "./toast.js";
 
 const dialog = document.querySelector("[data-palette]");
@@ -132,35 +133,6 @@ function iconName(option) {
     if (KIND_ICONS.has(first)) return first;
   }
   return "return";
-}
-
-// --- Theme ---------------------------------------------------------------------
-
-function currentTheme() {
-  return document.documentElement.dataset.theme || "system";
-}
-
-function applyTheme(theme) {
-  document.documentElement.dataset.theme = theme;
-  const meta = document.querySelector('meta[name="color-scheme"]');
-  if (meta) meta.content = theme === "system" ? "light dark" : theme;
-}
-
-async function setTheme(theme) {
-  const before = currentTheme();
-  applyTheme(theme);
-  let response;
-  try {
-    response = await post("/me/theme", { theme });
-  } catch {
-    applyTheme(before);
-    toast(SENTENCES.offline, "error");
-    return;
-  }
-  if (response.status !== 204) {
-    applyTheme(before);
-    toast(sentenceFor(response, await response.text()), "error");
-  }
 }
 
 // --- The palette ---------------------------------------------------------------
