@@ -1,5 +1,7 @@
 """Steps several browser tests take."""
 
+from axe_playwright_python.sync_playwright import Axe
+
 from tests.factories import STAFF_PASSWORD
 
 VIEWPORT = {"width": 1280, "height": 800}
@@ -19,3 +21,16 @@ def sign_in(page, email: str, password: str = STAFF_PASSWORD):
     ) as posted:
         page.get_by_role("button", name="Sign in").click()
     return posted.value
+
+
+def axe_findings(page) -> dict[str, list[str]]:
+    """axe-core's violations on the page, by impact: "id: help (n nodes)"."""
+    results = Axe().run(page)
+    findings: dict[str, list[str]] = {}
+    for violation in results.response["violations"]:
+        nodes = violation["nodes"]
+        where = ", ".join(str(node["target"]) for node in nodes[:3])
+        findings.setdefault(violation["impact"] or "unknown", []).append(
+            f"{violation['id']}: {violation['help']} ({len(nodes)}: {where})"
+        )
+    return findings

@@ -6,11 +6,11 @@ import contextlib
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from cloudfactory.activity.models import Event
 from cloudfactory.staff.models import StaffUser
+from tests.e2e.helpers import axe_findings
 from tests.factories import (
     CustomerFactory,
     InvoiceFactory,
@@ -652,17 +652,6 @@ def test_the_theme_command_switches_to_dark_and_it_stays(
 
 
 # --- Accessibility -----------------------------------------------------------
-
-
-def axe_findings(page) -> dict[str, list[str]]:
-    """axe-core's violations on the page, by impact: "id: help (n nodes)"."""
-    results = Axe().run(page)
-    findings: dict[str, list[str]] = {}
-    for violation in results.response["violations"]:
-        findings.setdefault(violation["impact"] or "unknown", []).append(
-            f"{violation['id']}: {violation['help']} ({len(violation['nodes'])})"
-        )
-    return findings
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
