@@ -481,32 +481,45 @@ class ListPage(Generic[F]):
         return self.row_context(params, columns=columns)
 
     def columns_as_view(self) -> Callable:
-        """The Columns menu: GET, its panel as the member's columns are now;
-        POST, a change (web/columns.py, ColumnChoiceForm), kept as the
-        member's choice for this list, then the list's results as the page
-        shows them, and the panel out of band."""
+        """The Columns menu: GET, its panel as the columns on screen are now;
+        POST, a change (web/columns.py, ColumnChoiceForm), then the list's
+        results as the page shows them, and the panel out of band. The change
+        is kept as the member's choice for this list, unless the page shows
+        the columns its link names (a saved view's, `columns=`): then the
+        link changes, in place."""
 
         @require_http_methods(["GET", "POST"])
         def view(request: HttpRequest) -> HttpResponse:
             if not request.user.has_perm(self.permission):
                 raise PermissionDenied
+            params = _current_params(request)
+            linked = _asked_columns(params)
             if request.method == "GET":
-                menu = self._column_menu_context(self.columns_for(request.user))
-                return render(request, "web/_columns_panel.html", menu)
+                shown = self.columns_for(request.user, linked)
+                return render(
+                    request, "web/_columns_panel.html", self._column_menu_context(shown)
+                )
             form = ColumnChoiceForm(request.POST, columns=self.columns)
             if not form.is_valid():
                 context = {"heading": "Columns not changed", "message": form.sentence()}
                 return render(request, "web/error.html", context, status=400)
-            column_choice_save(
-                user=request.user, list_name=self.namespace, names=form.names
-            )
+            if linked is None:
+                column_choice_save(
+                    user=request.user, list_name=self.namespace, names=form.names
+                )
             if not request.htmx:
                 return redirect(f"{self.namespace}:list")
-            params = _current_params(request)
             params.pop("cursor", None)
-            return self.respond(
+            if linked is not None:
+                names = form.names or [c.name for c in self.default_columns]
+                params["columns"] = ",".join(names)
+            response = self.respond(
                 request, params, results_template="web/_columns_changed.html"
             )
+            if linked is not None:
+                path = urlsplit(request.htmx.current_url).path
+                response["HX-Replace-Url"] = f"{path}?{params.urlencode()}"
+            return response
 
         view.__name__ = f"{self.namespace}_columns"
         return view

@@ -294,3 +294,31 @@ def test_columns_named_by_a_saved_view_drop_the_unknown_and_keep_the_name(
     assert [c.name for c in columns] == ["name", "email", "type"]
     fallback = CUSTOMER_LIST_PAGE.columns_for(admin_staff, ["nope"])
     assert [c.name for c in fallback] == GUIDE_FIVE
+
+
+def test_on_a_link_naming_its_columns_the_menu_changes_the_link_not_the_choice(
+    admin_client, admin_staff, acme
+):
+    current = f"{LIST}?q=acme&columns=name,status&view=7"
+    menu = admin_client.get(
+        COLUMNS, HTTP_HX_CURRENT_URL=f"http://testserver{current}", **HTMX
+    ).content.decode()
+    assert len(re.findall(r'<input type="checkbox"[^>]*checked', menu)) == 2
+
+    response = choose(admin_client, "name", "status", "email", current=current)
+    assert response.status_code == 200
+    assert cells(response.content.decode(), acme.pk) == ["name", "status", "email"]
+    assert response["HX-Replace-Url"] == (
+        "/customers/?q=acme&columns=name%2Cstatus%2Cemail&view=7"
+    )
+    assert not ColumnChoice.objects.filter(staff=admin_staff).exists()
+
+
+def test_resetting_a_link_naming_its_columns_names_the_defaults(admin_client, acme):
+    current = f"{LIST}?columns=name,email"
+    response = choose(admin_client, reset="true", current=current)
+    assert cells(response.content.decode(), acme.pk) == GUIDE_FIVE
+    assert (
+        "columns=name%2Ctype%2Cstatus%2Cusers_count%2Ccreated_at"
+        in (response["HX-Replace-Url"])
+    )
