@@ -18,6 +18,7 @@ from django.utils import timezone
 from cloudfactory.activity.models import Event
 from cloudfactory.customers.models import Customer
 from cloudfactory.customers.services import customer_change_status
+from cloudfactory.demo.loader import demo_load
 from cloudfactory.invoices.services import invoice_pay
 from tests.e2e.helpers import VIEWPORT, sign_in
 from tests.factories import (
@@ -87,11 +88,19 @@ def _demo_data(staff) -> None:
 
 
 def _shoot(
-    browser, server_url, staff, name: str, *, path: str, dark=False, palette=""
+    browser,
+    server_url,
+    staff,
+    name: str,
+    *,
+    path: str,
+    dark=False,
+    palette="",
+    viewport=VIEWPORT,
 ) -> None:
     context = browser.new_context(
         base_url=server_url,
-        viewport=VIEWPORT,
+        viewport=viewport,
         color_scheme="dark" if dark else "light",
         timezone_id="Europe/London",
     )
@@ -141,3 +150,21 @@ def test_refresh_screenshots(browser, server_url, staff):
         dark=True,
         palette="in",
     )
+
+
+def test_refresh_workspace_screenshots(browser, server_url, staff):
+    """The Customers page with a panel open, over a few hundred demo customers,
+    at 1280 and 1920 pixels, light and dark."""
+    demo_load(300, processes=1, progress=False)
+    shown = Customer.objects.filter(type="company").order_by("-created_at")[2]
+    for width, height in ((1280, 800), (1920, 1080)):
+        for scheme in ("light", "dark"):
+            _shoot(
+                browser,
+                server_url,
+                staff,
+                f"customers-panel-{width}-{scheme}.png",
+                path=f"/customers/?selected={shown.pk}",
+                dark=scheme == "dark",
+                viewport={"width": width, "height": height},
+            )
