@@ -215,5 +215,5 @@ def test_typed_days_read_as_the_app_writes_them(signed_in_page, customers):
     page.goto("/orders?placed_from=2026-03-02")
     expect(page.get_by_label("Placed from")).to_have_value("2 Mar 2026")
     expect(page.get_by_label("Placed from")).to_have_attribute(
-        "placeholder", "1 Dec 2026"
+        "title", "A day, like 1 Dec 2026"
     )

@@ -129,7 +129,8 @@ DATE = DayInput(
     format=DATE_FORMAT,
     attrs={
         "class": "input input-date",
-        "placeholder": "1 Dec 2026",
+        "placeholder": "Any day",
+        "title": "A day, like 1 Dec 2026",
         "autocomplete": "off",
         "size": 11,
         "maxlength": 20,

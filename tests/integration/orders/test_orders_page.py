@@ -475,4 +475,5 @@ def test_only_get_is_allowed(admin_client, acme):
 def test_placed_days_show_as_the_app_writes_them(admin_client):
     html = admin_client.get(LIST, {"placed_from": "2025-03-02"}).content.decode()
     assert 'value="2 Mar 2025"' in html
-    assert 'placeholder="1 Dec 2026"' in html
+    assert 'placeholder="Any day"' in html
+    assert 'title="A day, like 1 Dec 2026"' in html
