@@ -126,9 +126,9 @@ def test_holding_j_reads_only_the_row_it_stops_on(signed_in_page, customers):
     panel_reads = []
     page.on(
         "request",
-        lambda request: panel_reads.append(request.url)
-        if request.url.endswith("/panel")
-        else None,
+        lambda request: (
+            panel_reads.append(request.url) if request.url.endswith("/panel") else None
+        ),
     )
     for _ in range(6):
         page.keyboard.press("j")

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from cloudfactory.customers.models import Customer
-from cloudfactory.web.listing import Chip
+from cloudfactory.web.list_parts import Chip
 
 
 class CustomerChoiceField(forms.IntegerField):

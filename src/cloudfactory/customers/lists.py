@@ -16,7 +16,8 @@ from cloudfactory.web.export import (
     number_cell,
     text_cell,
 )
-from cloudfactory.web.listing import Column, Export, ListPage, link_cell, pill_cell
+from cloudfactory.web.list_parts import Column, Export, link_cell, pill_cell
+from cloudfactory.web.listing import ListPage
 
 TYPE_NOUNS = {"company": "companies", "individual": "individuals"}
 

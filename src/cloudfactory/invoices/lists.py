@@ -9,14 +9,14 @@ from cloudfactory.web.export import (
     money_cell,
     text_cell,
 )
-from cloudfactory.web.listing import (
+from cloudfactory.web.list_parts import (
     Column,
     Export,
-    ListPage,
     RecordPanel,
     link_cell,
     pill_cell,
 )
+from cloudfactory.web.listing import ListPage
 
 INVOICE_LIST_PAGE = ListPage(
     namespace="invoices",

@@ -8,14 +8,14 @@ from cloudfactory.support import queries
 from cloudfactory.support.forms import TicketFilterForm
 from cloudfactory.support.models import Ticket
 from cloudfactory.web.export import ExportColumn, datetime_cell, label_cell, text_cell
-from cloudfactory.web.listing import (
+from cloudfactory.web.list_parts import (
     Column,
     Export,
-    ListPage,
     RecordPanel,
     link_cell,
     pill_cell,
 )
+from cloudfactory.web.listing import ListPage
 
 
 def _empty_title(f: queries.TicketFilter, cleaned: Mapping) -> SafeString:

@@ -3,7 +3,8 @@ from cloudfactory.users import queries
 from cloudfactory.users.forms import TenantUserFilterForm
 from cloudfactory.users.models import TenantUser
 from cloudfactory.web.export import ExportColumn, datetime_cell, label_cell, text_cell
-from cloudfactory.web.listing import Column, Export, ListPage, RecordPanel, link_cell
+from cloudfactory.web.list_parts import Column, Export, RecordPanel, link_cell
+from cloudfactory.web.listing import ListPage
 
 USER_LIST_PAGE = ListPage(
     namespace="users",

@@ -10,7 +10,7 @@ panel of one row and the CSV export, and gives the URLs of all three.
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Generic, Literal, Protocol
+from typing import Any, Generic
 from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied
@@ -30,12 +30,24 @@ from cloudfactory.web.columns import (
     column_menu,
 )
 from cloudfactory.web.converters import ROW_ID
-from cloudfactory.web.cursor import MAX_BIGINT, cursor_encode
+from cloudfactory.web.cursor import cursor_encode
 from cloudfactory.web.export import ExportColumn, export_response, filter_payload
 from cloudfactory.web.export_slots import EXPORT_SLOTS, ExportsBusy, Slot
 from cloudfactory.web.forms import ListFilterForm
+from cloudfactory.web.list_parts import Chip, Column, Export, Panel
+from cloudfactory.web.list_state import (
+    LIVE_IDS_DAMAGED,
+    asked_columns,
+    current_params,
+    form_sentences,
+    list_state,
+    plain_response,
+    row_ids,
+    select_prefix,
+    url_without,
+)
 from cloudfactory.web.query import PAGE_SIZE, F, ListQuery, Page
-from cloudfactory.web.rows import cell_class, render_rows, rows_template
+from cloudfactory.web.rows import render_rows, rows_template
 from cloudfactory.web.saved_views_http import (
     saved_view_urls,
     view_link_redirect,
@@ -44,89 +56,6 @@ from cloudfactory.web.saved_views_http import (
 
 # Stands for a row's id in a URL reversed once per list (see ListPage.panel_url).
 _ANY_ID = 2_147_483_647
-# What a row's links carry beside the list's filters; never part of its state.
-# `columns`: the columns a page shows, which its "load more" and live updates
-# ask for, so their rows fit its header whatever was chosen since.
-_TRANSIENT = ("cursor", "selected", "columns")
-# Rows one live update may ask for.
-MAX_LIVE_IDS = 200
-LIVE_IDS_DAMAGED = "The rows asked for must be at most 200 row numbers."
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    label: str
-    # The cell's template, inline, in Jinja2 (web/rows.py): the inside of its
-    # <td>. Context: row, q (the search, for `highlight`) and select_url (a
-    # first cell links to "{{ select_url }}{{ row.pk }}" with class row-link).
-    cell: str
-    align: Literal["start", "end"] = "start"
-    # The Sort key (ascending) the header's link sorts by, if sortable.
-    sort: str | None = None
-    # Shown to a staff member who has not chosen the list's columns.
-    shown: bool = True
-    # A list narrowed beside an open panel drops its columns of the highest
-    # number first; 1 is never dropped. Its header and cells carry it as
-    # data-priority (web/static/web/css/list.css).
-    priority: int = 2
-
-    @property
-    def css_class(self) -> str:
-        return cell_class(self.name, self.align)
-
-
-def link_cell(field: str) -> str:
-    """A row's first cell: `field`, its search highlighted, opening the panel."""
-    return (
-        '<a class="row-link" href="{{ select_url }}{{ row.pk }}">'
-        f"{{{{ row.{field}|highlight(q) }}}}</a>"
-    )
-
-
-def pill_cell(field: str) -> str:
-    """A choice field as a coloured pill with its label."""
-    return (
-        f'<span class="pill pill-{{{{ row.{field}|tone }}}}">'
-        f'{{{{ row|label("{field}") }}}}</span>'
-    )
-
-
-@dataclass(frozen=True)
-class Chip:
-    """An active filter shown as "Customer: Acme ×"; the × link drops `field`."""
-
-    label: str
-    field: str
-    value: str
-
-
-class Panel(Protocol):
-    """A row's detail panel: its template and what that template needs."""
-
-    template: str
-
-    def context(self, request: HttpRequest, pk: int) -> dict | None:
-        """The template's context for row `pk`; None when there is no such row."""
-        ...
-
-
-@dataclass(frozen=True)
-class RecordPanel:
-    """A panel showing one row as `row`, read by `get` (None when missing)."""
-
-    get: Callable[[int], Any]
-    template: str
-
-    def context(self, request: HttpRequest, pk: int) -> dict | None:
-        row = self.get(pk)
-        return None if row is None else {"row": row}
-
-
-@dataclass(frozen=True)
-class Export:
-    permission: str
-    columns: tuple[ExportColumn, ...]
 
 
 @dataclass(frozen=True)
@@ -299,10 +228,12 @@ class ListPage(Generic[F]):
             if above:
                 params["cursor"] = above
             form = self.parse(params)
-            ids = _row_ids(request.GET.get("ids", ""))
+            ids = row_ids(request.GET.get("ids", ""))
             if not form.is_valid() or ids is None:
-                sentences = _sentences(form) if not form.is_valid() else []
-                return _plain(" ".join(sentences) or LIVE_IDS_DAMAGED, status=400)
+                sentences = form_sentences(form) if not form.is_valid() else []
+                return plain_response(
+                    " ".join(sentences) or LIVE_IDS_DAMAGED, status=400
+                )
             f = form.to_filter()
             added, more = [], False
             if wants_added and form.after is None:
@@ -312,7 +243,7 @@ class ListPage(Generic[F]):
                 added, more = self.query.above(f, form.after, limit=PAGE_SIZE)
             changed = self.query.model._default_manager.filter(pk__in=ids)
             count, exact = self.query.count(f) if wants_count else (None, True)
-            columns = self.columns_for(request.user, _asked_columns(request.GET))
+            columns = self.columns_for(request.user, asked_columns(request.GET))
             context = {
                 **self.row_context(params, f, columns=columns),
                 "changed": changed.select_related(*self.query.related),
@@ -362,12 +293,12 @@ class ListPage(Generic[F]):
                 raise PermissionDenied
             form = self.parse(request.GET)
             if not form.is_valid():
-                return _plain(" ".join(_sentences(form)), status=400)
+                return plain_response(" ".join(form_sentences(form)), status=400)
             try:
                 slot = EXPORT_SLOTS.take(request.user.pk)
             except ExportsBusy as busy:
-                return _plain(str(busy), status=429)
-            names = _asked_columns(request.GET)
+                return plain_response(str(busy), status=429)
+            names = asked_columns(request.GET)
             try:
                 return self.export_response(
                     form.to_filter(),
@@ -399,12 +330,12 @@ class ListPage(Generic[F]):
         params = request.GET if params is None else params
         form = self.parse(params)
         partial = bool(request.htmx) and not request.htmx.history_restore_request
-        columns = self.columns_for(request.user, _asked_columns(params))
+        columns = self.columns_for(request.user, asked_columns(params))
         if not form.is_valid():
             context = {
                 "list": self,
                 "form": form,
-                "errors": _sentences(form),
+                "errors": form_sentences(form),
                 **self._column_menu_context(columns),
             }
             if partial:
@@ -423,12 +354,12 @@ class ListPage(Generic[F]):
             "next_url": self._next_url(params, page, f, columns),
             "first_cursor": self.first_cursor(page, f),
             "sort_links": self._sort_links(params, f.sort),
-            "state": _state(params),
+            "state": list_state(params),
             "selected_id": form.selected_id,
             "chips": [
                 {
                     "chip": chip,
-                    "remove_url": _without(request.path, params, chip.field),
+                    "remove_url": url_without(request.path, params, chip.field),
                 }
                 for chip in chips
             ],
@@ -468,7 +399,7 @@ class ListPage(Generic[F]):
         return {
             "list": self,
             "filter": f,
-            "select_prefix": _select_prefix(params),
+            "select_prefix": select_prefix(params),
             "columns": columns,
             "column_names": ",".join(column.name for column in columns),
         }
@@ -476,8 +407,8 @@ class ListPage(Generic[F]):
     def row_context_for(self, request: HttpRequest) -> dict:
         """`row_context` for the list the request came from (htmx's current
         URL): a row swapped in out of band keeps that list's state."""
-        params = _current_params(request)
-        columns = self.columns_for(request.user, _asked_columns(params))
+        params = current_params(request)
+        columns = self.columns_for(request.user, asked_columns(params))
         return self.row_context(params, columns=columns)
 
     def columns_as_view(self) -> Callable:
@@ -492,8 +423,8 @@ class ListPage(Generic[F]):
         def view(request: HttpRequest) -> HttpResponse:
             if not request.user.has_perm(self.permission):
                 raise PermissionDenied
-            params = _current_params(request)
-            linked = _asked_columns(params)
+            params = current_params(request)
+            linked = asked_columns(params)
             if request.method == "GET":
                 shown = self.columns_for(request.user, linked)
                 return render(
@@ -583,59 +514,3 @@ class ListPage(Generic[F]):
                 "aria_sort": direction,
             }
         return links
-
-
-def _row_ids(text: str) -> list[int] | None:
-    """ "3,17,5" -> [3, 17, 5]; None unless every piece is a row id."""
-    pieces = [p for p in text.split(",") if p.strip()]
-    if len(pieces) > MAX_LIVE_IDS:
-        return None
-    try:
-        ids = [int(p) for p in pieces]
-    except ValueError:
-        return None
-    return ids if all(0 < i <= MAX_BIGINT for i in ids) else None
-
-
-def _asked_columns(params: QueryDict) -> list[str] | None:
-    """The column names a request asks for (`columns=name,status`), if any."""
-    asked = params.get("columns", "")
-    return asked.split(",") if asked else None
-
-
-def _current_params(request: HttpRequest) -> QueryDict:
-    """The query of the page an htmx request came from (its current URL)."""
-    current = request.htmx.current_url if request.htmx else None
-    return QueryDict(urlsplit(current).query if current else "", mutable=True)
-
-
-def _without(path: str, params: QueryDict, name: str) -> str:
-    """This list's URL without the filter `name` (and without cursor or selection)."""
-    query = params.copy()
-    for dropped in (name, *_TRANSIENT):
-        query.pop(dropped, None)
-    return f"{path}?{query.urlencode()}" if query else path
-
-
-def _select_prefix(params: QueryDict) -> str:
-    """The start of a row's link: the list's state, then `selected=`."""
-    state = _state(params)
-    return f"?{state}&selected=" if state else "?selected="
-
-
-def _state(params: QueryDict) -> str:
-    """The list's filters and sort as a query string, without cursor or selection."""
-    query = params.copy()
-    for transient in _TRANSIENT:
-        query.pop(transient, None)
-    return query.urlencode()
-
-
-def _plain(sentence: str, *, status: int) -> HttpResponse:
-    return HttpResponse(
-        sentence, status=status, content_type="text/plain; charset=utf-8"
-    )
-
-
-def _sentences(form) -> list[str]:
-    return [str(message) for messages in form.errors.values() for message in messages]

@@ -242,8 +242,14 @@ def test_removing_the_chip_shows_every_invoice(admin_client, acme, muller):
         ({"customer": "999999"}, "Customer #999999 does not exist"),
         ({"customer": "1.5"}, "The customer filter must be a customer number"),
         ({"status": "late"}, "Choose an invoice status from the list."),
-        ({"issued_from": "soon"}, "Issued from must be a day like 12 Mar 2025 or 2025-03-12."),
-        ({"issued_to": "2025-13-01"}, "Issued to must be a day like 12 Mar 2025 or 2025-03-12."),
+        (
+            {"issued_from": "soon"},
+            "Issued from must be a day like 12 Mar 2025 or 2025-03-12.",
+        ),
+        (
+            {"issued_to": "2025-13-01"},
+            "Issued to must be a day like 12 Mar 2025 or 2025-03-12.",
+        ),
         (
             {"issued_from": "2025-04-01", "issued_to": "2025-03-01"},
             "The start date must be on or before the end date.",

@@ -12,7 +12,8 @@ from cloudfactory.support.models import Ticket
 from cloudfactory.textsearch.queries import TRIGRAM_SEARCH
 from cloudfactory.web.export import ExportColumn, label_cell, text_cell
 from cloudfactory.web.forms import SELECT, ListFilterForm
-from cloudfactory.web.listing import Column, Export, ListPage, RecordPanel, link_cell
+from cloudfactory.web.list_parts import Column, Export, RecordPanel, link_cell
+from cloudfactory.web.listing import ListPage
 from cloudfactory.web.query import Counter, ListFilter, ListQuery, Sort, Sorts
 
 # What the counter answers: a figure no real count gives, so a page showing

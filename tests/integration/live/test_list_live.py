@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from cloudfactory.customers.services import customer_change_status
-from cloudfactory.web.listing import LIVE_IDS_DAMAGED
+from cloudfactory.web.list_state import LIVE_IDS_DAMAGED
 from tests.factories import (
     CustomerFactory,
     InvoiceFactory,

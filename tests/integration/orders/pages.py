@@ -20,7 +20,9 @@ def row_links(html: str) -> list[str]:
 def shown_count(html: str, noun: str) -> str:
     """The result count as shown: "55" or "10,000+" (of "orders", or "order" for 1)."""
     singular = noun.removesuffix("s")
-    match = re.search(rf'id="result-count">\s*([\d,]+\+?) (?:{noun}|{singular})\b', html)
+    match = re.search(
+        rf'id="result-count">\s*([\d,]+\+?) (?:{noun}|{singular})\b', html
+    )
     assert match, f"no count of {noun} on the page"
     return match.group(1)
 

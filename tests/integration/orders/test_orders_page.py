@@ -293,8 +293,14 @@ def test_removing_the_chip_shows_every_order(admin_client, acme, muller):
         ({"customer": "abc"}, "The customer filter must be a customer number"),
         ({"customer": "-3"}, "The customer filter must be a customer number"),
         ({"status": "lost"}, "Choose an order status from the list."),
-        ({"placed_from": "yesterday"}, "Placed from must be a day like 12 Mar 2025 or 2025-03-12."),
-        ({"placed_to": "2025-02-30"}, "Placed to must be a day like 12 Mar 2025 or 2025-03-12."),
+        (
+            {"placed_from": "yesterday"},
+            "Placed from must be a day like 12 Mar 2025 or 2025-03-12.",
+        ),
+        (
+            {"placed_to": "2025-02-30"},
+            "Placed to must be a day like 12 Mar 2025 or 2025-03-12.",
+        ),
         (
             {"placed_from": "2025-03-15", "placed_to": "2025-03-12"},
             "The start date must be on or before the end date.",
