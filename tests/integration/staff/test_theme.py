@@ -12,18 +12,6 @@ from tests.factories import StaffFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def member():
-    return StaffFactory(role="viewer")
-
-
-@pytest.fixture
-def member_client(member):
-    client = Client()
-    client.force_login(member)
-    return client
-
-
 def theme_of(member) -> str:
     return StaffUser.objects.get(pk=member.pk).theme
 

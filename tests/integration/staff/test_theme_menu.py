@@ -4,24 +4,10 @@ without a script (back to the page it was sent from)."""
 import re
 
 import pytest
-from django.test import Client
 
 from cloudfactory.staff.models import StaffUser
-from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def member():
-    return StaffFactory(role="viewer")
-
-
-@pytest.fixture
-def member_client(member):
-    client = Client()
-    client.force_login(member)
-    return client
 
 
 def pressed(html: str) -> dict[str, str]:
