@@ -81,6 +81,22 @@ def test_the_open_panel_sits_beside_the_list_and_covers_nothing(
     assert box["x"] + box["width"] <= panel_box["x"]
 
 
+def test_with_filters_set_the_toolbar_keeps_its_line_beside_the_panel(
+    signed_in_page, customers
+):
+    page = signed_in_page
+    page.goto("/customers/?type=company&status=suspended")
+    expect(page.get_by_role("status").filter(has_text="Live")).to_be_visible()
+    toolbar = page.locator("form.toolbar")
+    height = toolbar.bounding_box()["height"]
+    row(page, "Customer 59").click()
+    expect(panel(page).get_by_role("heading", name="Customer 59")).to_be_visible()
+    assert toolbar.bounding_box()["height"] == height
+    # Export keeps its name beside the panel, where it shows its icon alone.
+    expect(page.get_by_role("link", name="Export")).to_be_visible()
+    expect(page.get_by_label("Type")).to_have_value("company")
+
+
 def test_focus_moves_into_the_panel_and_back_to_its_row(signed_in_page, customers):
     page = signed_in_page
     open_customers(page)
