@@ -11,6 +11,7 @@ are not offered.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
@@ -181,15 +182,20 @@ def _found(source: Source, q: str, shown: str) -> Group | None:
         results.append(
             Result(
                 title=f"See all {shown} in {page.title}",
-                url=f"{reverse(f'{page.namespace}:list')}?{_q(q)}",
+                url=f"{_list_url(page.namespace)}?{_q(q)}",
                 highlight=False,
             )
         )
     return Group(page.title, results)
 
 
+@cache
+def _list_url(namespace: str) -> str:
+    return reverse(f"{namespace}:list")
+
+
 def _record(page: ListPage, row, title: str, meta: str) -> Result:
-    url = f"{reverse(f'{page.namespace}:list')}?selected={row.pk}"
+    url = f"{_list_url(page.namespace)}?selected={row.pk}"
     return Result(
         title=title, url=url, meta=meta, data={"kind": page.namespace}, record=row
     )

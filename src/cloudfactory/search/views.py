@@ -1,9 +1,9 @@
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from cloudfactory.search.forms import RecentForm
 from cloudfactory.search.queries import palette_query, palette_results
+from cloudfactory.search.render import palette_html
 from cloudfactory.search.services import recent_for, recent_note
 
 
@@ -16,7 +16,7 @@ def palette(request: HttpRequest) -> HttpResponse:
         context["groups"] = palette_results(request.user, q)
     else:
         context["recent"] = recent_for(request.user)
-    return render(request, "search/_results.html", context)
+    return HttpResponse(palette_html(**context))
 
 
 @require_POST

@@ -2,7 +2,7 @@
 //
 //   Ctrl K (⌘K on macOS), or the top bar's Search button, opens it, even from
 //   a text field; Esc closes it and focus goes back where it was.
-//   Typing asks GET /palette?q= (search/_results.html) after a short pause;
+//   Typing asks GET /palette?q= (search/jinja/results.html) after a short pause;
 //   an older answer never replaces a newer one. With nothing typed, it offers
 //   the member's recent searches and records.
 //   Up/Down (Ctrl N/P), Home/End, PageUp/PageDown move; Enter opens, Ctrl or ⌘
