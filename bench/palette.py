@@ -26,7 +26,7 @@ how common a piece is, a walk of a list's sort index, a lookup through the
 trigram index, a count), each timed by the database in the request's order
 (PostgreSQL: EXPLAIN (ANALYZE, BUFFERS): Execution Time and pages read;
 SQLite: run and fetched), the median of `--db-repeat` such sequences; and
-the wall time of palette_results and its template in this process (the app's
+the wall time of the palette view, called in this process (the app's
 part, without session and HTTP). The EXPLAIN ANALYZE of the slowest case's
 statements goes in the report.
 
@@ -131,7 +131,7 @@ class DbPart:
     statements: list[Statement]
     whole: int  # statements palette_results runs in all (a check)
     # Wall time in this process of what the view does but the session and
-    # HTTP: palette_results and the template (the queries, the ORM, Python),
+    # HTTP: the palette view (its queries, the ORM, Python, its template),
     # median of the repetitions.
     app_ms: float = 0.0
     total_ms: float = 0.0  # median of the sequences' sums (db_part)
@@ -653,8 +653,8 @@ def report(args, url: str, cases: list[Case], runs: list[Run], draw_s: float) ->
         "over the runs. DB pages: the pages those statements read (shared "
         "buffers hit and read, EXPLAIN's BUFFERS, the last run's last sequence). "
         "App ms: the wall time in the bench process of "
-        "palette_results and the template (the same queries with the ORM and "
-        "Python around them, no session, no HTTP), median of "
+        "the palette view called with the request (its queries with the ORM, "
+        "Python and its template; no session, middleware nor HTTP), median of "
         f"{args.db_repeat}, median over the runs. The rest of the wall time is "
         "the server's framework: session, permissions, middleware, ASGI, HTTP.",
         "",
