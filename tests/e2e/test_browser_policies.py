@@ -173,6 +173,11 @@ def test_an_idle_session_ends_with_a_toast_then_the_sign_in_page_says_why(
 ):
     page = signed_in_page
     open_customers(page)
+    # The page has finished what it asks for by itself (live updates, the
+    # views' counts): the next request is the member's own.
+    expect(page.get_by_role("status").filter(has_text="Live")).to_be_visible()
+    expect(page.locator(".views-count").first).not_to_be_empty()
+    page.wait_for_load_state("networkidle")
     session_key = next(
         c["value"] for c in page.context.cookies() if c["name"] == "sessionid"
     )
