@@ -319,10 +319,12 @@ class ListPage(Generic[F]):
         params: QueryDict | None = None,
         *,
         results_template: str = "web/_results.html",
+        column_menu: bool = False,
     ) -> HttpResponse:
         """The list with `params` (by default the request's query): the full
         page, or for htmx its `results_template` (the rows alone for "load
-        more")."""
+        more"); with `column_menu`, the Columns menu's items too (the page
+        reads them only when the menu opens)."""
         if not request.user.has_perm(self.permission):
             raise PermissionDenied
         if opened := view_link_redirect(self, request):
@@ -331,12 +333,17 @@ class ListPage(Generic[F]):
         form = self.parse(params)
         partial = bool(request.htmx) and not request.htmx.history_restore_request
         columns = self.columns_for(request.user, asked_columns(params))
+        menu = (
+            self._column_menu_context(columns)
+            if column_menu
+            else {"columns_url": self._columns_url}
+        )
         if not form.is_valid():
             context = {
                 "list": self,
                 "form": form,
                 "errors": form_sentences(form),
-                **self._column_menu_context(columns),
+                **menu,
             }
             if partial:
                 return self._render(request, results_template, context, 400)
@@ -348,7 +355,7 @@ class ListPage(Generic[F]):
         chips = self.chips(form.cleaned_data) if self.chips else []
         context = {
             **self.row_context(params, f, columns=columns),
-            **self._column_menu_context(columns),
+            **menu,
             "form": form,
             "page": page,
             "next_url": self._next_url(params, page, f, columns),
@@ -445,7 +452,10 @@ class ListPage(Generic[F]):
                 names = form.names or [c.name for c in self.default_columns]
                 params["columns"] = ",".join(names)
             response = self.respond(
-                request, params, results_template="web/_columns_changed.html"
+                request,
+                params,
+                results_template="web/_columns_changed.html",
+                column_menu=True,
             )
             if linked is not None:
                 path = urlsplit(request.htmx.current_url).path
@@ -456,11 +466,15 @@ class ListPage(Generic[F]):
         return view
 
     def _column_menu_context(self, columns: tuple[Column, ...]) -> dict:
-        """What the Columns menu (web/_columns_menu.html) shows."""
+        """What the Columns menu's panel (web/_columns_panel.html) shows."""
         return {
             "column_menu": column_menu(self.columns, columns),
-            "columns_url": reverse(f"{self.namespace}:columns"),
+            "columns_url": self._columns_url,
         }
+
+    @cached_property
+    def _columns_url(self) -> str:
+        return reverse(f"{self.namespace}:columns")
 
     def _page_context(self, request: HttpRequest, selected: int | None) -> dict:
         """The full page's extras: the page's own, and the panel the URL selects,
