@@ -9,6 +9,7 @@ CACHED_FROM rows is judged by a query each time, which a sample of the whole
 table makes exact.
 """
 
+import random
 import re
 import threading
 import time
@@ -20,7 +21,7 @@ from cloudfactory.textsearch.indexes import search_key
 
 # Tables smaller than this are sampled by a query on each search.
 CACHED_FROM = 100_000
-SAMPLE_ROWS = 5_000
+SAMPLE_ROWS = 20_000
 # How long a process keeps a table's sample before it reads a new one.
 KEPT_SECONDS = 600
 # What pg_trgm makes trigrams of: runs of letters and digits.
@@ -48,11 +49,10 @@ class Sample:
     _key_shares: dict = field(default_factory=dict)
 
     def share(self, piece: str) -> float:
-        """The share of the table's rows whose search text holds `piece`
-        (its occurrences: a piece twice in a row is rare)."""
+        """The share of the table's rows whose search text holds `piece`."""
         if self._joined is None:
             self._joined = "\n".join(self.texts)
-        return min(self._joined.count(piece), len(self.texts)) / self._seen
+        return rows_holding(self._joined, piece) / self._seen
 
     @property
     def _seen(self) -> int:
@@ -84,13 +84,13 @@ class Sample:
         return ENTRY_COST * entries + ROW_COST * found
 
     def _key_share(self, segment: str) -> float:
-        """The share of sampled keys holding `segment` (its occurrences)."""
+        """The share of sampled keys holding `segment`."""
         if segment not in self._key_shares:
             if self._joined_keys is None:
                 self._joined_keys = "\n".join(self.keys)
             if len(self._key_shares) > 10_000:
                 self._key_shares.clear()
-            found = min(self._joined_keys.count(segment), len(self.keys))
+            found = rows_holding(self._joined_keys, segment)
             self._key_shares[segment] = found / self._seen
         return self._key_shares[segment]
 
@@ -108,6 +108,25 @@ class Sample:
                 self._chosen.clear()
             self._chosen[piece] = (best, found)
         return self._chosen[piece]
+
+
+def rows_holding(joined: str, piece: str) -> int:
+    """How many of the newline-joined `joined` texts hold `piece`: a row is
+    counted once, however often it holds it (a user's name is in their email
+    too, which counting occurrences took for two rows)."""
+    if not piece:
+        return joined.count("\n") + 1
+    if "\n" in piece:
+        return 0
+    found = 0
+    at = joined.find(piece)
+    while at >= 0:
+        found += 1
+        end = joined.find("\n", at)
+        if end < 0:
+            break
+        at = joined.find(piece, end)
+    return found
 
 
 def key_options(piece: str) -> list[list[str]]:
@@ -157,17 +176,20 @@ def forget_samples() -> None:
 
 
 def _read_sample(table: str) -> Sample:
+    """About SAMPLE_ROWS rows drawn evenly from the whole table, the same ones
+    each time (their pages stay cached). Not whole pages: rows written
+    together (a customer's users, who share a company's name and domain) would
+    come in clusters and put a piece at twice or half its share."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table]
             )
             size = max(cursor.fetchone()[0], 0)
-            share = min(100.0, 100.0 * SAMPLE_ROWS / max(size, 1))
-            cursor.execute(
-                f"SELECT search_text FROM {table} "
-                f"TABLESAMPLE SYSTEM ({share}) REPEATABLE (0)"
-            )
+            cursor.execute(f"SELECT MIN(id), MAX(id) FROM {table}")
+            first, last = cursor.fetchone()
+            ids = _spread_ids(table, first, last)
+            cursor.execute(f"SELECT search_text FROM {table} WHERE id = ANY(%s)", [ids])
         else:
             cursor.execute(f"SELECT MAX(id) FROM {table}")
             size = cursor.fetchone()[0] or 0
@@ -178,3 +200,14 @@ def _read_sample(table: str) -> Sample:
             )
         texts = [row[0] for row in cursor.fetchall()]
     return Sample(size=float(size), texts=texts)
+
+
+def _spread_ids(table: str, first: int | None, last: int | None) -> list[int]:
+    """SAMPLE_ROWS ids between `first` and `last`, in order, drawn at random
+    but the same for the same table and range."""
+    if first is None or last is None:
+        return []
+    span = range(first, last + 1)
+    if len(span) <= SAMPLE_ROWS:
+        return list(span)
+    return sorted(random.Random(f"{table}:{first}").sample(span, SAMPLE_ROWS))

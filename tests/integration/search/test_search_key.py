@@ -65,3 +65,25 @@ def test_a_kept_sample_asks_for_the_rarer_word():
     assert parts == ["juna"]
     parts, _ = kept.key_segments("r and")
     assert parts != ["and"]
+
+
+def test_a_kept_sample_counts_rows_not_occurrences():
+    kept = sample.Sample(
+        size=1e6,
+        texts=["sheila cross sheila.cross@example.com", "anna smith", "sheila"],
+    )
+    assert kept.share("sheil") == pytest.approx(2 / 3)
+    assert kept.share("qxz") == 0
+    assert kept.key_segments("sheil")[1] == pytest.approx(2 / 3)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's sample")
+def test_a_kept_sample_reads_rows_from_every_part_of_the_table(monkeypatch):
+    monkeypatch.setattr(sample, "SAMPLE_ROWS", 10)
+    customers = CustomerFactory.create_batch(40)
+    sample.forget_samples()
+    texts = sample._read_sample("customers_customer").texts
+    assert len(texts) == 10
+    positions = sorted([c.search_text for c in customers].index(text) for text in texts)
+    assert positions[0] < 20 <= positions[-1]
+    assert sample._read_sample("customers_customer").texts == texts
