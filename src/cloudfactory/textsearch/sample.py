@@ -22,6 +22,8 @@ from cloudfactory.textsearch.indexes import search_key
 # Tables smaller than this are sampled by a query on each search.
 CACHED_FROM = 100_000
 SAMPLE_ROWS = 20_000
+# Of those, rows whose search keys weigh the ways of asking the index.
+KEY_ROWS = 5_000
 # How long a process keeps a table's sample before it reads a new one.
 KEPT_SECONDS = 600
 # What pg_trgm makes trigrams of: runs of letters and digits.
@@ -60,17 +62,23 @@ class Sample:
 
     @property
     def keys(self) -> list[str]:
+        """The search keys of KEY_ROWS of the texts, spread over them: enough
+        to weigh the ways of asking the index against each other."""
         if self._keys is None:
-            self._keys = [search_key(text) for text in self.texts]
+            step = max(len(self.texts) // KEY_ROWS, 1)
+            self._keys = [search_key(text) for text in self.texts[::step]]
         return self._keys
+
+    @property
+    def _keys_seen(self) -> int:
+        return max(len(self.keys), 1)
 
     def key_pattern_cost(self, segments: list[str]) -> float:
         """What asking the index for keys holding every one of `segments` (in
         order) costs, as a share of the table: every posting list read, and
         the rows found by them all, which the sample bounds by its rarest
         segment."""
-        seen = self._seen
-        unseen = 0.5 / seen  # a trigram or segment the sample never met
+        unseen = 0.5 / self._keys_seen  # a trigram or segment never met
         entries = 0.0
         found = 1.0
         for segment in segments:
@@ -91,7 +99,7 @@ class Sample:
             if len(self._key_shares) > 10_000:
                 self._key_shares.clear()
             found = rows_holding(self._joined_keys, segment)
-            self._key_shares[segment] = found / self._seen
+            self._key_shares[segment] = found / self._keys_seen
         return self._key_shares[segment]
 
     def key_segments(self, piece: str) -> tuple[list[str], float]:
