@@ -13,6 +13,7 @@ import random
 import re
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -46,6 +47,8 @@ class Sample:
     taken: float = field(default_factory=time.monotonic)
     _joined: str | None = None
     _joined_keys: str | None = None
+    # Trigram -> keys holding it: the commonest are asked about most.
+    _trigram_rows: Counter | None = None
     _keys: list[str] | None = None
     _chosen: dict = field(default_factory=dict)
     _key_shares: dict = field(default_factory=dict)
@@ -93,6 +96,12 @@ class Sample:
 
     def _key_share(self, segment: str) -> float:
         """The share of sampled keys holding `segment`."""
+        if self._trigram_rows is None:
+            self._trigram_rows = Counter(
+                gram for key in self.keys for gram in trigrams_of(key)
+            )
+        if len(segment) == 3 and _WORD.fullmatch(segment):
+            return self._trigram_rows[segment] / self._keys_seen
         if segment not in self._key_shares:
             if self._joined_keys is None:
                 self._joined_keys = "\n".join(self.keys)
