@@ -87,3 +87,10 @@ def test_a_kept_sample_reads_rows_from_every_part_of_the_table(monkeypatch):
     positions = sorted([c.search_text for c in customers].index(text) for text in texts)
     assert positions[0] < 20 <= positions[-1]
     assert sample._read_sample("customers_customer").texts == texts
+
+
+def test_a_kept_sample_judges_a_common_piece_on_its_first_holders():
+    mixed = sample.Sample(size=1e6, texts=["abc one", "xyz two"] * 1_000)
+    assert mixed.share("abc") == pytest.approx(0.5, abs=0.01)
+    rare = sample.Sample(size=1e6, texts=["abc one"] + ["xyz two"] * 1_999)
+    assert rare.share("abc") == pytest.approx(1 / 2_000)
