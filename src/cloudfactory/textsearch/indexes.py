@@ -4,45 +4,46 @@ PostgreSQL: a pg_trgm GIN index, which serves `LIKE '%piece%'`. pg_trgm makes
 trigrams of each word's letters and digits only, so a piece around a separator
 ("o@a", "r.m", "e ta") gives it only the start of the next word ("  a": every
 row with a word starting with a), and a lookup rechecks most of the table. The
-index is therefore built on the column's key (`search_key`), where the usual
-separators are spelled in letters ("o@a" -> "oqba"), so every character of a
-piece narrows the lookup; the piece itself is then checked on the column.
+index is therefore built on the column's key (`search_key`), where each usual
+separator is spelled as one letter no text is expected to hold ("o@a" ->
+"oɑa"), so the trigrams across it keep a character of each side ("e ta": "eɐt",
+"ɐta") and every character of a piece narrows the lookup; the piece itself is
+then checked on the column.
 SQLite: an external-content FTS5 table with the trigram tokenizer, kept in step by
 triggers, which serves `MATCH` and `LIKE` on pieces of three characters or more.
 """
 
 from django.db import migrations
 
-# How the key spells each separator; "q" first doubles, so that no spelling
-# is taken for text. A piece is in a text only if its key is in the text's
-# key, so a lookup by key misses no row (it may find a few more, rechecked).
+# How the key spells each separator: one letter each (IPA letters, which pg_trgm
+# takes for letters under a UTF-8 locale). A piece is in a text only if its key
+# is in the text's key (the spelling goes character by character), so a lookup
+# by key misses no row; a text holding these letters may be found for a piece
+# that it does not hold, and is rechecked.
 SPELLED = {
-    "q": "qq",
-    " ": "qa",
-    "@": "qb",
-    ".": "qc",
-    "-": "qd",
-    "_": "qe",
-    "'": "qf",
-    ",": "qg",
-    "&": "qh",
-    "+": "qi",
-    "/": "qj",
+    " ": "ɐ",
+    "@": "ɑ",
+    ".": "ɒ",
+    "-": "ɓ",
+    "_": "ɔ",
+    "'": "ɕ",
+    ",": "ɖ",
+    "&": "ɗ",
+    "+": "ɘ",
+    "/": "ə",
 }
 _SPELLING = str.maketrans(SPELLED)
 
 
 def search_key(text: str) -> str:
-    """`text` with its separators spelled in letters: "o@a.b" -> "oqbaqcb"."""
+    """`text` with its separators spelled in letters: "o@a.b" -> "oɑaɒb"."""
     return text.translate(_SPELLING)
 
 
 def search_key_sql(column: str) -> str:
     """PostgreSQL: the SQL of `column`'s key, as its index is built on it."""
-    sql = column
-    for char, spelling in SPELLED.items():  # "q" first
-        sql = f"replace({sql}, '{char.replace(chr(39), chr(39) * 2)}', '{spelling}')"
-    return sql
+    separators = "".join(SPELLED).replace("'", "''")
+    return f"translate({column}, '{separators}', '{''.join(SPELLED.values())}')"
 
 
 def fts_table(table: str) -> str:
@@ -139,3 +140,25 @@ def key_trigram_index(table: str, column: str = "search_text") -> migrations.Run
             schema_editor.execute(f"DROP INDEX IF EXISTS {table}_search_key_trgm")
 
     return migrations.RunPython(forwards, backwards)
+
+
+def respelled_key_index(table: str, column: str = "search_text") -> list:
+    """Migration operations that rebuild PostgreSQL's key index after the key's
+    spelling changed, without locking the table's writes (CONCURRENTLY: the
+    migration must not be atomic)."""
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        built = f"{table}_search_key_new_trgm"
+        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {built}")
+        schema_editor.execute(
+            f"CREATE INDEX CONCURRENTLY {built} "
+            f"ON {table} USING gin (({search_key_sql(column)}) gin_trgm_ops)"
+        )
+        schema_editor.execute(
+            f"DROP INDEX CONCURRENTLY IF EXISTS {table}_search_key_trgm"
+        )
+        schema_editor.execute(f"ALTER INDEX {built} RENAME TO {table}_search_key_trgm")
+
+    return [migrations.RunPython(forwards, migrations.RunPython.noop)]
