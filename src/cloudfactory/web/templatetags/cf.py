@@ -106,7 +106,7 @@ def highlight(value, q) -> str:
     # Fold character by character, remembering where each folded char came from.
     folded, origin = [], []
     for index, char in enumerate(text):
-        for folded_char in fold(char) or (" " if char.isspace() else ""):
+        for folded_char in _folded_char(char):
             folded.append(folded_char)
             origin.append(index)
     start = "".join(folded).find(piece)
@@ -114,6 +114,12 @@ def highlight(value, q) -> str:
         return escape(text)
     begin, end = origin[start], origin[start + len(piece) - 1] + 1
     return _marked(text, begin, end)
+
+
+@lru_cache(maxsize=4096)
+def _folded_char(char: str) -> str:
+    # Names repeat their letters: fold each once.
+    return fold(char) or (" " if char.isspace() else "")
 
 
 @lru_cache(maxsize=256)
