@@ -1,6 +1,12 @@
 import math
 
-from cloudfactory.textsearch.queries import WINDOW, WINDOW_FACTOR, Estimate, walk_window
+from cloudfactory.textsearch.queries import (
+    WINDOW,
+    WINDOW_FACTOR,
+    Estimate,
+    _counts_beyond,
+    walk_window,
+)
 
 MILLION = 1_000_000
 
@@ -53,5 +59,19 @@ def test_the_count_owed_does_not_widen_the_walk():
 
 
 def test_a_count_the_sample_puts_far_above_the_cap_is_not_owed():
-    common = Estimate(rows=MILLION, matches=40_000, holders=40_000)
+    common = Estimate(rows=MILLION, matches=40_000, holders=40_000, met=800)
     assert walk_window(common, 51, lookup_cost=3.0, count_up_to=10_001) > 0
+
+
+def test_a_count_is_cap_plus_only_when_the_sample_is_sure_of_it():
+    # 'smi' at 1M: 200 of the sample's rows met, 14,730 judged (15,692 hold it):
+    # at least 11,000 by 3.5 deviations, so "10,000+" without counting.
+    assert _counts_beyond(Estimate(MILLION, 14_730, 14_730, met=200), 10_001)
+    # 'smith': 11,870 judged; 10,000 is within the sample's error, so counted.
+    assert not _counts_beyond(Estimate(MILLION, 11_870, 11_870, met=237), 10_001)
+    # The palette's cap of 1,000 needs fewer holders met, and more deviations.
+    assert _counts_beyond(Estimate(MILLION, 3_000, 3_000, met=60), 1_001)
+    assert not _counts_beyond(Estimate(MILLION, 1_400, 1_400, met=28), 1_001)
+    assert not _counts_beyond(Estimate(MILLION, 20_000, 20_000), 10_001)
+    exact = Estimate(40_000, 20_000, 20_000, exact=True, met=20_000)
+    assert not _counts_beyond(exact, 10_001)

@@ -51,10 +51,10 @@ SAMPLE_RUNS = 10
 # piece may be rarer in one part of the sort order than in the sample).
 WINDOW_FACTOR = 4
 WINDOW = 1_000
-# A count is "cap+" without counting only when the sample puts it at this many
-# times the cap or more: of 1M rows the sample meets some 50 of 10,000 holders,
-# give or take 7, so 1.5 times is 3.5 deviations away.
-CAP_MARGIN = 1.5
+# A count is "cap+" without counting only when the sample puts it at the cap
+# or more by this many deviations: a sample that met k holders is off by about
+# the square root of k (200 of some 15,000 at 1M: give or take 14).
+CAP_DEVIATIONS = 3.5
 # What counting a holder through the index costs, as a share of looking it
 # up (no sort, no row kept): measured at 1M customers on PostgreSQL 15, 5.8 µs
 # a holder counted against 15 µs looked up.
@@ -98,6 +98,8 @@ class Estimate:
     # Rows of the whole table a lookup through the index finds and checks,
     # when known (PostgreSQL, a large table): holders, or more.
     found: float = 0.0
+    # Rows of the sample that matched: how sure `matches` is.
+    met: int = 0
 
 
 def like_pattern(piece: str) -> str:
@@ -144,8 +146,11 @@ def estimate(qs: QuerySet, piece: str) -> Estimate | None:
     if kept is not None and connection.vendor == "postgresql":
         looked_up = kept.key_segments(piece[:INDEXED_CHARS])[1] * kept.size
     if kept is not None and not filters:
-        holders = kept.share(piece) * kept.size
-        return Estimate(kept.size, holders, holders, found=max(looked_up, holders))
+        met, read = kept.holding(piece)
+        holders = met / max(read, 1) * kept.size
+        return Estimate(
+            kept.size, holders, holders, found=max(looked_up, holders), met=met
+        )
     holds = "search_text LIKE %s ESCAPE '\\'"
     pattern = like_pattern(piece)
     if filters:
@@ -167,7 +172,11 @@ def estimate(qs: QuerySet, piece: str) -> Estimate | None:
         return Estimate(rows, matches, holders, exact=True)
     holders *= scale
     return Estimate(
-        rows * scale, matches * scale, holders, found=max(looked_up, holders)
+        rows * scale,
+        matches * scale,
+        holders,
+        found=max(looked_up, holders),
+        met=int(matches),
     )
 
 
@@ -400,8 +409,12 @@ def _holders_up_to(qs: QuerySet, piece: str, up_to: int, est) -> int:
 
 
 def _counts_beyond(est: Estimate, up_to: int) -> bool:
-    """Whether the sample puts the matches well above `up_to` - 1: "cap+"."""
-    return not est.exact and est.matches >= CAP_MARGIN * (up_to - 1)
+    """Whether the sample puts the matches above `up_to` - 1 by CAP_DEVIATIONS
+    of its own error at least: "cap+"."""
+    if est.exact or est.met < 1:
+        return False
+    least = est.matches * (1 - CAP_DEVIATIONS / math.sqrt(est.met))
+    return least >= up_to - 1
 
 
 def _count_holders(qs: QuerySet, piece: str, up_to: int, est) -> int:

@@ -24,8 +24,8 @@ from cloudfactory.textsearch.indexes import search_key
 CACHED_FROM = 100_000
 SAMPLE_ROWS = 20_000
 # A piece's share is judged on as many of them as it takes to meet it this
-# often (within some 7 %): a common piece is judged on a few hundred.
-ENOUGH = 200
+# often (within some 5 %): a common piece is judged on a few thousand.
+ENOUGH = 400
 # Of those, rows whose search keys weigh the ways of asking the index.
 KEY_ROWS = 5_000
 # How long a process keeps a table's sample before it reads a new one.
@@ -57,13 +57,17 @@ class Sample:
     _key_shares: dict = field(default_factory=dict)
 
     def share(self, piece: str) -> float:
-        """The share of the table's rows whose search text holds `piece`,
-        judged on the first texts that hold it ENOUGH times (the texts come
-        in no order), else on them all."""
+        """The share of the table's rows whose search text holds `piece`."""
+        met, read = self.holding(piece)
+        return met / max(read, 1)
+
+    def holding(self, piece: str) -> tuple[int, int]:
+        """How many texts hold `piece`, and of how many read: the first texts
+        until ENOUGH hold it (they come in no order), else every text."""
         if self._joined is None:
             self._joined = "\n".join(self.texts)
         if not piece or "\n" in piece:
-            return rows_holding(self._joined, piece) / self._seen
+            return rows_holding(self._joined, piece), self._seen
         joined = self._joined
         found = 0
         at = joined.find(piece)
@@ -73,9 +77,9 @@ class Sample:
             if end < 0:
                 break
             if found >= ENOUGH:
-                return found / (joined.count("\n", 0, end) + 1)
+                return found, joined.count("\n", 0, end) + 1
             at = joined.find(piece, end)
-        return found / self._seen
+        return found, self._seen
 
     @property
     def _seen(self) -> int:
