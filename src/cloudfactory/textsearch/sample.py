@@ -66,20 +66,8 @@ class Sample:
         until ENOUGH hold it (they come in no order), else every text."""
         if self._joined is None:
             self._joined = "\n".join(self.texts)
-        if not piece or "\n" in piece:
-            return rows_holding(self._joined, piece), self._seen
-        joined = self._joined
-        found = 0
-        at = joined.find(piece)
-        while at >= 0:
-            found += 1
-            end = joined.find("\n", at)
-            if end < 0:
-                break
-            if found >= ENOUGH:
-                return found, joined.count("\n", 0, end) + 1
-            at = joined.find(piece, end)
-        return found, self._seen
+        found, read = rows_holding(self._joined, piece, enough=ENOUGH)
+        return found, read or self._seen
 
     @property
     def _seen(self) -> int:
@@ -129,7 +117,7 @@ class Sample:
                 self._joined_keys = "\n".join(self.keys)
             if len(self._key_shares) > 10_000:
                 self._key_shares.clear()
-            found = rows_holding(self._joined_keys, segment)
+            found, _ = rows_holding(self._joined_keys, segment)
             self._key_shares[segment] = found / self._keys_seen
         return self._key_shares[segment]
 
@@ -149,14 +137,16 @@ class Sample:
         return self._chosen[piece]
 
 
-def rows_holding(joined: str, piece: str) -> int:
-    """How many of the newline-joined `joined` texts hold `piece`: a row is
-    counted once, however often it holds it (a user's name is in their email
-    too, which counting occurrences took for two rows)."""
+def rows_holding(joined: str, piece: str, enough: int = 0) -> tuple[int, int | None]:
+    """How many of the newline-joined `joined` texts hold `piece`, each counted
+    once however often it holds it (a user's name is in their email too,
+    which counting occurrences took for two rows); and how many texts were
+    read: with `enough`, the first ones until that many hold it, else all
+    (None)."""
     if not piece:
-        return joined.count("\n") + 1
+        return joined.count("\n") + 1, None
     if "\n" in piece:
-        return 0
+        return 0, None
     found = 0
     at = joined.find(piece)
     while at >= 0:
@@ -164,8 +154,10 @@ def rows_holding(joined: str, piece: str) -> int:
         end = joined.find("\n", at)
         if end < 0:
             break
+        if found == enough:
+            return found, joined.count("\n", 0, end) + 1
         at = joined.find(piece, end)
-    return found
+    return found, None
 
 
 def key_options(piece: str) -> list[list[str]]:
