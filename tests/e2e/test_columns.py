@@ -37,6 +37,14 @@ def expect_headers(page, names: list[str]) -> None:
     )
 
 
+def settled(page) -> None:
+    """The menu's last change has been swapped in and settled, as a person sees
+    before pressing the next key."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
+
+
 def export(page) -> list[list[str]]:
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Export").click()
@@ -78,6 +86,7 @@ def test_moving_and_adding_columns_follow_through_a_reload(signed_in_page, custo
 
     menu.get_by_role("button", name="Move Created up").click()
     expect_headers(page, ["Name", "Type", "Status", "Created", "Users"])
+    settled(page)
 
     # From the keyboard: the moved column's button keeps the focus.
     move_type = menu.get_by_role("button", name="Move Type down")
