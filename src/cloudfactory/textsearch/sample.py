@@ -56,11 +56,6 @@ class Sample:
     _chosen: dict = field(default_factory=dict)
     _key_shares: dict = field(default_factory=dict)
 
-    def share(self, piece: str) -> float:
-        """The share of the table's rows whose search text holds `piece`."""
-        met, read = self.holding(piece)
-        return met / max(read, 1)
-
     def holding(self, piece: str) -> tuple[int, int]:
         """How many texts hold `piece`, and of how many read: the first texts
         until ENOUGH hold it (they come in no order), else every text."""
