@@ -13,7 +13,7 @@ SQLite: an external-content FTS5 table with the trigram tokenizer, kept in step 
 triggers, which serves `MATCH` and `LIKE` on pieces of three characters or more.
 """
 
-from django.db import migrations
+from django.db import migrations, models
 
 # How the key spells each separator: one letter each (IPA letters, which pg_trgm
 # takes for letters under a UTF-8 locale). A piece is in a text only if its key
@@ -174,3 +174,42 @@ def respelled_key_index(table: str, column: str = "search_text") -> list:
         schema_editor.execute(f"ANALYZE {table}")
 
     return [migrations.RunPython(forwards, migrations.RunPython.noop)]
+
+
+def walked_index(model_name: str, table: str, name: str) -> migrations.SeparateDatabaseAndState:
+    """A migration operation that rebuilds the index `name` on `(created_at,
+    id)`, the order a search walks by default, as one that also holds the
+    search column (INCLUDE, PostgreSQL), so the walk reads the index alone:
+    about a hundred rows a page instead of a page a row. Built CONCURRENTLY
+    beside the old one, which it then replaces: the migration must not be
+    atomic. SQLite keeps its index: it has no INCLUDE (Django builds the same
+    index there without it)."""
+    fields = ["created_at", "id"]
+
+    def rebuild(include: str):
+        def run(apps, schema_editor):
+            if schema_editor.connection.vendor != "postgresql":
+                return
+            built = f"{name}_new"
+            schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {built}")
+            schema_editor.execute(
+                f"CREATE INDEX CONCURRENTLY {built} ON {table} "
+                f"({', '.join(fields)}){include}"
+            )
+            schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
+            schema_editor.execute(f"ALTER INDEX {built} RENAME TO {name}")
+
+        return run
+
+    return migrations.SeparateDatabaseAndState(
+        database_operations=[
+            migrations.RunPython(rebuild(" INCLUDE (search_text)"), rebuild(""))
+        ],
+        state_operations=[
+            migrations.RemoveIndex(model_name=model_name, name=name),
+            migrations.AddIndex(
+                model_name=model_name,
+                index=models.Index(fields=fields, include=["search_text"], name=name),
+            ),
+        ],
+    )

@@ -238,12 +238,21 @@ def walk_window(
 
 
 def _window_search(qs, piece, ordering, limit, window) -> list:
-    """Filter the first `window` rows of `qs` in list order; at most `limit` rows."""
-    inner_sql, inner_params = qs.order_by(*ordering)[:window].query.sql_with_params()
-    order = _order_sql(qs, ordering, "w")
+    """Filter the first `window` rows of `qs` in list order; at most `limit` rows.
+
+    The window reads the sort's columns, the id and the search column only,
+    which an index holding them all serves without reading the rows
+    (textsearch.indexes.walked_index); the rows found are then read by id.
+    """
+    columns = ["id", *(field.lstrip("-") for field in ordering), "search_text"]
+    window_rows = qs.order_by(*ordering).values(*dict.fromkeys(columns))[:window]
+    inner_sql, inner_params = window_rows.query.sql_with_params()
+    table = connection.ops.quote_name(qs.model._meta.db_table)
     sql = (
-        f"SELECT * FROM ({inner_sql}) w WHERE w.search_text LIKE %s ESCAPE '\\' "
-        f"ORDER BY {order} LIMIT {int(limit)}"
+        f"SELECT t.* FROM (SELECT w.id FROM ({inner_sql}) w "
+        f"WHERE w.search_text LIKE %s ESCAPE '\\' "
+        f"ORDER BY {_order_sql(qs, ordering, 'w')} LIMIT {int(limit)}) m "
+        f"JOIN {table} t ON t.id = m.id ORDER BY {_order_sql(qs, ordering, 't')}"
     )
     return list(qs.model.objects.raw(sql, [*inner_params, like_pattern(piece)]))
 

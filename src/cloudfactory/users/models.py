@@ -27,7 +27,10 @@ class TenantUser(models.Model):
             models.Index(
                 fields=["customer", "created_at", "id"], name="tenantuser_customer"
             ),
-            models.Index(fields=["created_at", "id"], name="tenantuser_created"),
+            # A search walks it without reading the rows (textsearch.indexes).
+            models.Index(
+                fields=["created_at", "id"], include=["search_text"], name="tenantuser_created"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

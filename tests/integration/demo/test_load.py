@@ -171,6 +171,8 @@ def _trigram_search(table: str, piece: str) -> set[int]:
             )
         else:
             cursor.execute("SET LOCAL enable_seqscan = off")
+            # Nor the whole walked index, which holds the column too.
+            cursor.execute("SET LOCAL enable_indexonlyscan = off")
             key = search_key_sql("search_text")
             query = f"SELECT id FROM {table} WHERE {key} LIKE %s"
             pattern = f"%{search_key(piece)}%"
