@@ -11,7 +11,7 @@ are not offered.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
@@ -31,6 +31,7 @@ from cloudfactory.users.lists import USER_LIST_PAGE
 from cloudfactory.web.context_processors import NAVIGATION
 from cloudfactory.web.cursor import MAX_BIGINT
 from cloudfactory.web.listing import ListPage
+from cloudfactory.web.side_by_side import side_by_side
 
 PER_GROUP = 4
 MAX_QUERY = 200  # characters the palette searches for; the rest is ignored
@@ -116,13 +117,13 @@ def palette_results(user, q: str) -> list[Group]:
     best = best_match(user, q)
     if best is not None:
         groups.append(Group("Best match", [best]))
-    for source in SOURCES:
-        page = source.list_page
-        if not user.has_perm(page.permission) or not source.asks(q):
-            continue
-        group = _found(source, q, shown=best.url if best else "")
-        if group is not None:
-            groups.append(group)
+    shown = best.url if best else ""
+    asked = [
+        partial(_found, source, q, shown)
+        for source in SOURCES
+        if user.has_perm(source.list_page.permission) and source.asks(q)
+    ]
+    groups += [group for group in side_by_side(asked) if group is not None]
     commands = _commands(user, q, groups)
     if commands:
         groups.append(Group("Commands", commands, commands=True))

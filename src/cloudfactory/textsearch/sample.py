@@ -107,29 +107,34 @@ class Sample:
             )
         if len(segment) == 3 and _WORD.fullmatch(segment):
             return self._trigram_rows[segment] / self._keys_seen
-        if segment not in self._key_shares:
+        share = self._key_shares.get(segment)
+        if share is None:
             if self._joined_keys is None:
                 self._joined_keys = "\n".join(self.keys)
+            found, _ = rows_holding(self._joined_keys, segment)
+            share = found / self._keys_seen
             if len(self._key_shares) > 10_000:
                 self._key_shares.clear()
-            found, _ = rows_holding(self._joined_keys, segment)
-            self._key_shares[segment] = found / self._keys_seen
-        return self._key_shares[segment]
+            self._key_shares[segment] = share
+        return share
 
     def key_segments(self, piece: str) -> tuple[list[str], float]:
         """The parts of `piece`'s key the index is best asked for, and the
         share of the table's rows they find (an upper bound)."""
-        if piece not in self._chosen:
+        chosen = self._chosen.get(piece)
+        if chosen is None:
             options = key_options(piece)
             best = min(options, key=self.key_pattern_cost)
             found = min(
                 (self._key_share(segment) for segment in best if trigrams_of(segment)),
                 default=1.0,
             )
+            chosen = (best, found)
+            # Shared by the process's threads: kept, never read back here.
             if len(self._chosen) > 1_000:
                 self._chosen.clear()
-            self._chosen[piece] = (best, found)
-        return self._chosen[piece]
+            self._chosen[piece] = chosen
+        return chosen
 
 
 def rows_holding(joined: str, piece: str, enough: int = 0) -> tuple[int, int | None]:

@@ -229,3 +229,18 @@ def test_bad_recents_are_refused_with_a_sentence(records, data):
     assert response.status_code == 400
     assert response.content.decode().strip()
     assert not Recent.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_kinds_asked_side_by_side_answer_as_in_turn():
+    """Outside a test's transaction, PostgreSQL asks each kind on a
+    connection of its own (web.side_by_side): same groups, same order."""
+    acme = CustomerFactory(name="Acme Corp", email="ops@acme.test")
+    for n in range(6):
+        CustomerFactory(name=f"Acme Branch {n}")
+    TenantUserFactory(customer_id=acme.pk, name="Ada Acme", email="ada@acme.test")
+    TicketFactory(customer_id=acme.pk, subject="Cannot export to Acme ERP")
+    html = palette(client_of("admin"), "acme")
+    assert groups(html)[:3] == ["Customers", "Users", "Support"]
+    assert "See all 7 in Customers" in titles(html)
+    assert {"Ada Acme", "Cannot export to Acme ERP"} <= set(titles(html))
