@@ -27,8 +27,15 @@ admin as it answers a search: its whole changelist page. Each round sends
 every case to both, in an order shuffled with the seed, on one keep-alive
 connection; `--repeat` rounds per run, `--runs` runs, each with its own
 server, the load average read before and after each. A case's figure is its
-p95 per side and the ratio admin p95 / ours p95 within the run. The report
-goes to bench/results/compare-<database>[-tag]-<date>.md.
+p95 per side and the ratio admin p95 / ours p95 within the run.
+
+A third side, "its SQL", is the floor under ours: the statements our request
+for the case runs (captured once per run by calling the same URL in this
+process: session, member, list, count), executed in the same rounds, in
+order, on one connection of this process, every row fetched, timed around
+them. Ours minus its SQL, at p50, is what the framework, the Python and HTTP
+add to the database's answer. The report goes to
+bench/results/compare-<database>[-tag]-<date>.md.
 """
 
 import argparse
@@ -73,6 +80,9 @@ SEARCH_MS = {"postgres": 25.0, "sqlite": 25.0}
 PLAIN_MS = 10.0
 RATIO = {"postgres": 10.0, "sqlite": 5.0}
 DEEP_FACTOR = 2.0
+# Above its SQL, at p50: rendering and framework for a page (the issue's target).
+ABOVE_SQL_MS = 5.0
+SIDES = ("ours", "admin", "sql")
 RESULT_COUNT = re.compile(r'id="result-count">\s*(.*?)\s*</p>', re.S)
 ADMIN_COUNT = re.compile(r'class="paginator"[^>]*>(.*?)</p>', re.S)
 
@@ -99,8 +109,10 @@ class Pair:
 class Timed:
     ours: list[float] = field(default_factory=list)
     admin: list[float] = field(default_factory=list)
+    sql: list[float] = field(default_factory=list)
     ours_shown: str = ""
     admin_shown: str = ""
+    statements: int = 0
 
     def p95(self, side: str) -> float:
         return percentile(getattr(self, side), 95)
@@ -111,6 +123,11 @@ class Timed:
     @property
     def ratio(self) -> float:
         return self.p95("admin") / max(self.p95("ours"), 0.001)
+
+    @property
+    def above_sql(self) -> float:
+        """Ours minus its SQL, at p50."""
+        return self.p50("ours") - self.p50("sql")
 
 
 @dataclass
@@ -234,10 +251,17 @@ def one_run(number: int, args, pairs: list[Pair], password: str) -> Run:
             response = fetch(client, pairs[n], side)
             pattern = RESULT_COUNT if side == "ours" else ADMIN_COUNT
             setattr(timed[n], f"{side}_shown", shown(response.text, pattern))
+        statements = [our_statements(pair) for pair in pairs]
+        for t, captured in zip(timed, statements, strict=True):
+            t.statements = len(captured)
+        requests += [(n, "sql") for n in range(len(pairs))]
         rng = random.Random(f"{args.seed}:order:{number}")
         for round_number in range(args.repeat):
             rng.shuffle(requests)
             for n, side in requests:
+                if side == "sql":
+                    timed[n].sql.append(run_statements(statements[n]))
+                    continue
                 response = fetch(client, pairs[n], side)
                 getattr(timed[n], side).append(response.seconds * 1000)
             print(f"  round {round_number + 1}: load {loadavg()}", flush=True)
@@ -248,10 +272,43 @@ def one_run(number: int, args, pairs: list[Pair], password: str) -> Run:
     for pair, t in zip(pairs, timed, strict=True):
         print(
             f"  {pair.group[:26]:<26} {pair.label[:30]:<30} ours p95 "
-            f"{t.p95('ours'):7.1f}  admin p95 {t.p95('admin'):8.1f}  x{t.ratio:6.1f}",
+            f"{t.p95('ours'):7.1f}  admin p95 {t.p95('admin'):8.1f}  x{t.ratio:6.1f}"
+            f"  SQL p50 {t.p50('sql'):6.1f}  above it {t.above_sql:5.1f}",
             flush=True,
         )
     return Run(number, load_before, load_after, seconds, timed)
+
+
+def our_statements(pair: Pair) -> list[tuple[str, tuple]]:
+    """The (sql, params) our request for `pair` runs, the bench's staff member
+    signed in: called in this process, through the same middleware and view."""
+    from dbtime import capture
+    from django.test import Client as DjangoClient
+
+    from cloudfactory.staff.models import StaffUser
+
+    client = DjangoClient(HTTP_HOST="127.0.0.1")
+    client.force_login(StaffUser.objects.get(email=STAFF_EMAIL))
+    headers = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in HTMX.items()}
+    client.get(pair.our_path(), **headers)  # the process's samples, read once
+    answers = []
+    captured = capture(lambda: answers.append(client.get(pair.our_path(), **headers)))
+    if answers[0].status_code != 200:
+        raise RuntimeError(f"GET {pair.our_path()} answered {answers[0].status_code}")
+    return captured
+
+
+def run_statements(statements: list[tuple[str, tuple]]) -> float:
+    """Milliseconds to run `statements` in order, every row fetched."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+            if cursor.description is not None:
+                cursor.fetchall()
+    return (time.perf_counter() - started) * 1000
 
 
 def fetch(client: Client, pair: Pair, side: str):
@@ -296,15 +353,19 @@ def report(args, url: str, pairs: list[Pair], runs: list[Run], draw_s: float) ->
     lines += ["", *verdicts(args, pairs, runs), "", "#### By case", ""]
     header = "| group | case | ours shows | admin shows |"
     header += " ours p95 ms, runs | admin p95 ms, runs | admin / ours, runs |"
-    lines += [header, "| --- | --- | --- | --- | --- | --- | --- |"]
+    header += " its SQL p50 ms, runs (statements) | ours p50 above its SQL, runs |"
+    lines += [header, "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for n, pair in enumerate(pairs):
         first = runs[0].timed[n]
         ours = " / ".join(fmt(r.timed[n].p95("ours")) for r in runs)
         admin = " / ".join(fmt(r.timed[n].p95("admin")) for r in runs)
         ratio = " / ".join(f"{r.timed[n].ratio:.1f}" for r in runs)
+        sql = " / ".join(fmt(r.timed[n].p50("sql")) for r in runs)
+        above = " / ".join(fmt(r.timed[n].above_sql) for r in runs)
         lines.append(
             f"| {pair.group} | `{pair.label}` | {first.ours_shown} | "
-            f"{first.admin_shown} | {ours} | {admin} | {ratio} |"
+            f"{first.admin_shown} | {ours} | {admin} | {ratio} | "
+            f"{sql} ({first.statements}) | {above} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -343,6 +404,9 @@ def verdicts(args, pairs: list[Pair], runs: list[Run]) -> list[str]:
         )
 
     median_ratio = sorted(worst_ratio[n] for n in searches)[len(searches) // 2]
+    above = {n: max(r.timed[n].above_sql for r in runs) for n in range(len(pairs))}
+    heavy = [n for n in range(len(pairs)) if above[n] > ABOVE_SQL_MS]
+    median_above = sorted(above.values())[len(above) // 2]
     return [
         "Worst case over the runs (ours: the highest p95; the ratio: the lowest):",
         "",
@@ -362,6 +426,9 @@ def verdicts(args, pairs: list[Pair], runs: list[Run]) -> list[str]:
         f"{DEEP_FACTOR:.0f}x of their sort's first page: "
         + ("all" if not deep_lines else "not " + ", ".join(deep_lines))
         + ".",
+        f"- Ours at most {ABOVE_SQL_MS:.0f} ms above its SQL at p50: "
+        f"{len(pairs) - len(heavy)} of {len(pairs)} cases (median "
+        f"{fmt(median_above)} ms, most {fmt(max(above.values()))} ms).",
     ]
 
 

@@ -213,10 +213,11 @@ def free_port() -> int:
 class Server:
     """`cloudfactory serve` on a free port, started and stopped by the bench."""
 
-    def __init__(self, env: dict, log_path: Path):
+    def __init__(self, env: dict, log_path: Path, workers: int = 1):
         self.port = free_port()
         self.env = env
         self.log_path = log_path
+        self.workers = workers
 
     def __enter__(self) -> "Server":
         command = [
@@ -224,6 +225,8 @@ class Server:
             "serve",
             "--port",
             str(self.port),
+            "--workers",
+            str(self.workers),
         ]
         self.log = open(self.log_path, "wb")  # noqa: SIM115 - closed in __exit__
         self.process = subprocess.Popen(
