@@ -5,6 +5,7 @@ from cloudfactory.textsearch.queries import (
     WINDOW_FACTOR,
     Estimate,
     _counts_beyond,
+    further_window,
     walk_window,
 )
 
@@ -75,3 +76,15 @@ def test_a_count_is_cap_plus_only_when_the_sample_is_sure_of_it():
     assert not _counts_beyond(Estimate(MILLION, 20_000, 20_000), 10_001)
     exact = Estimate(40_000, 20_000, 20_000, exact=True, met=20_000)
     assert not _counts_beyond(exact, 10_001)
+
+
+def test_a_walk_that_came_up_short_goes_on_as_far_as_the_lookup_would_cost():
+    # 'hotm' at 4.7M users: 121,000 holders, but 4 in the newest 1,000.
+    common = Estimate(rows=4_700_000, matches=121_000, holders=121_000)
+    assert further_window(common, 1_000, lookup_cost=3.0) == 363_000
+
+
+def test_a_walk_that_came_up_short_of_a_cheap_lookup_looks_it_up():
+    rare = Estimate(rows=MILLION, matches=300, holders=300, found=400)
+    assert further_window(rare, 1_000, lookup_cost=3.0) == 0
+    assert further_window(None, 1_000, lookup_cost=3.0) == 0

@@ -237,6 +237,22 @@ def walk_window(
     return max(WINDOW, math.ceil(WINDOW_FACTOR * expected))
 
 
+def further_window(est: Estimate | None, window: int, lookup_cost: float) -> int:
+    """How far a walk that came up short goes on before the lookup; 0: look
+    it up now.
+
+    The piece was rarer in the first `window` rows than in the sample (the
+    newest 1,000 of 4.7M users held 4 of "hotm", which 121,000 hold: looked
+    up, 375 ms). Walking as many rows as the lookup would cost, no more,
+    finds such a page for a little, and costs at most the lookup again when
+    the piece is truly rare.
+    """
+    if est is None:
+        return 0
+    lookup = min(max(est.holders, est.found), est.rows) * lookup_cost
+    return math.ceil(lookup) if lookup > 2 * window else 0
+
+
 def _window_search(qs, piece, ordering, limit, window) -> list:
     """Filter the first `window` rows of `qs` in list order; at most `limit` rows.
 
@@ -361,6 +377,8 @@ def search_page(
     window = walk_window(est, limit, cost, count_up_to)
     if window:
         rows = _window_search(qs, piece, ordering, limit, window)
+        if len(rows) < limit and (further := further_window(est, window, cost)):
+            rows = _window_search(qs, piece, ordering, limit, further)
         if len(rows) >= limit:
             if count_up_to is None:
                 return SearchPage(rows)

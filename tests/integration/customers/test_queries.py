@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cloudfactory.customers.models import Customer
@@ -198,3 +199,27 @@ def test_the_pages_and_the_count_agree_under_each_plan(monkeypatch, plan, filter
         after = cursor_of(page.rows[-1], "-created")
     assert truth and seen == truth
     assert count_of(q="acme", **filters) == (len(truth), True)
+
+
+def test_a_piece_rare_among_the_newest_is_walked_further_not_looked_up(monkeypatch):
+    """Common in the table, absent from the first window's rows: the walk
+    goes on (as far as a lookup would cost) and finds the same page."""
+    monkeypatch.setattr(search_queries, "WINDOW", 4)
+    monkeypatch.setattr(search_queries, "WINDOW_FACTOR", 1)
+    now = timezone.now()
+    for n in range(30):
+        name = f"Hotm Holder {n}" if n >= 8 else f"Newcomer {n}"
+        CustomerFactory(name=name, created_at=now - timedelta(minutes=n))
+    truth = [
+        c.pk
+        for c in Customer.objects.order_by("-created_at", "-id")
+        if "hotm" in c.search_text
+    ][:3]
+    with CaptureQueriesContext(connection) as captured:
+        found = search_queries.search_page(
+            Customer.objects.all(), "hotm", ("-created_at", "-id"), limit=3
+        )
+    assert [c.pk for c in found.rows] == truth
+    walks = [q for q in captured.captured_queries if " w WHERE " in q["sql"]]
+    lookups = [q for q in captured.captured_queries if "search_total" in q["sql"]]
+    assert len(walks) == 2 and not lookups
