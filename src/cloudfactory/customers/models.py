@@ -47,7 +47,9 @@ class Customer(models.Model):
         indexes = [
             # A search walks it without reading the rows (textsearch.indexes).
             models.Index(
-                fields=["created_at", "id"], include=["search_text"], name="customer_created"
+                fields=["created_at", "id"],
+                include=["search_text"],
+                name="customer_created",
             ),
             models.Index(
                 fields=["type", "created_at", "id"], name="customer_type_created"

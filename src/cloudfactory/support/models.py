@@ -36,7 +36,9 @@ class Ticket(models.Model):
             ),
             # A search walks it without reading the rows (textsearch.indexes).
             models.Index(
-                fields=["created_at", "id"], include=["search_text"], name="ticket_created"
+                fields=["created_at", "id"],
+                include=["search_text"],
+                name="ticket_created",
             ),
             # The list's filters and sorts (migration 0003).
             models.Index(fields=["updated_at", "id"], name="ticket_updated"),

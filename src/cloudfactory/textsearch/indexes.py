@@ -176,7 +176,9 @@ def respelled_key_index(table: str, column: str = "search_text") -> list:
     return [migrations.RunPython(forwards, migrations.RunPython.noop)]
 
 
-def walked_index(model_name: str, table: str, name: str) -> migrations.SeparateDatabaseAndState:
+def walked_index(
+    model_name: str, table: str, name: str
+) -> migrations.SeparateDatabaseAndState:
     """A migration operation that rebuilds the index `name` on `(created_at,
     id)`, the order a search walks by default, as one that also holds the
     search column (INCLUDE, PostgreSQL), so the walk reads the index alone:

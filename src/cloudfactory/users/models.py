@@ -29,7 +29,9 @@ class TenantUser(models.Model):
             ),
             # A search walks it without reading the rows (textsearch.indexes).
             models.Index(
-                fields=["created_at", "id"], include=["search_text"], name="tenantuser_created"
+                fields=["created_at", "id"],
+                include=["search_text"],
+                name="tenantuser_created",
             ),
         ]
         constraints = [
