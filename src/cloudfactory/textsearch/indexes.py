@@ -150,6 +150,17 @@ def key_trigram_index(table: str, column: str = "search_text") -> migrations.Run
     return migrations.RunPython(forwards, backwards)
 
 
+def _replace_index(schema_editor, name: str, definition: str) -> None:
+    """PostgreSQL: the index `name` rebuilt as `CREATE INDEX name <definition>`
+    beside the old one, CONCURRENTLY (writes go on; the migration must not be
+    atomic), then put in its place."""
+    built = f"{name}_new"
+    schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {built}")
+    schema_editor.execute(f"CREATE INDEX CONCURRENTLY {built} {definition}")
+    schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
+    schema_editor.execute(f"ALTER INDEX {built} RENAME TO {name}")
+
+
 def respelled_key_index(table: str, column: str = "search_text") -> list:
     """Migration operations that rebuild PostgreSQL's key index after the key's
     spelling changed, without locking the table's writes (CONCURRENTLY: the
@@ -158,16 +169,11 @@ def respelled_key_index(table: str, column: str = "search_text") -> list:
     def forwards(apps, schema_editor):
         if schema_editor.connection.vendor != "postgresql":
             return
-        built = f"{table}_search_key_new_trgm"
-        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {built}")
-        schema_editor.execute(
-            f"CREATE INDEX CONCURRENTLY {built} "
-            f"ON {table} USING gin (({search_key_sql(column)}) gin_trgm_ops)"
+        _replace_index(
+            schema_editor,
+            f"{table}_search_key_trgm",
+            f"ON {table} USING gin (({search_key_sql(column)}) gin_trgm_ops)",
         )
-        schema_editor.execute(
-            f"DROP INDEX CONCURRENTLY IF EXISTS {table}_search_key_trgm"
-        )
-        schema_editor.execute(f"ALTER INDEX {built} RENAME TO {table}_search_key_trgm")
         # The planner's statistics of the new expression: without them it
         # guesses a fifth of the table for any piece, and plans a parallel
         # scan with JIT compilation (30 ms) for two rows.
@@ -192,14 +198,9 @@ def walked_index(
         def run(apps, schema_editor):
             if schema_editor.connection.vendor != "postgresql":
                 return
-            built = f"{name}_new"
-            schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {built}")
-            schema_editor.execute(
-                f"CREATE INDEX CONCURRENTLY {built} ON {table} "
-                f"({', '.join(fields)}){include}"
+            _replace_index(
+                schema_editor, name, f"ON {table} ({', '.join(fields)}){include}"
             )
-            schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
-            schema_editor.execute(f"ALTER INDEX {built} RENAME TO {name}")
 
         return run
 
