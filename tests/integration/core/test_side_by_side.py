@@ -29,8 +29,10 @@ def test_reads_run_in_helper_threads_on_postgresql_and_agree():
     assert results == [["Acme", "Zeta"]] * 3
     threads = {ident for ident, _ in seen.values()}
     if connection.vendor == "postgresql":
+        # The first in the calling thread, the others in helpers (one helper
+        # may take both, when the first call ends before the second is sent).
         assert seen["a"][0] == threading.get_ident()
-        assert len(threads) == 3
+        assert threading.get_ident() not in {seen["b"][0], seen["c"][0]}
     else:
         assert threads == {threading.get_ident()}
 
