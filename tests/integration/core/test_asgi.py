@@ -3,6 +3,7 @@ import threading
 import time
 
 import pytest
+from asgiref.sync import AsyncToSync
 from asgiref.testing import ApplicationCommunicator
 from django.core.signals import request_started
 
@@ -94,3 +95,20 @@ def test_only_http_is_served():
     app = RequestThreadHandler()
     with pytest.raises(ValueError, match="Only HTTP"):
         asyncio.run(app({"type": "lifespan"}, None, None))
+
+
+def test_a_request_never_goes_back_to_the_event_loop_before_its_response(
+    monkeypatch,
+):
+    app = RequestThreadHandler()
+    returns_to_the_loop = []
+    original = AsyncToSync.__call__
+
+    def counted(self, *args, **kwargs):
+        returns_to_the_loop.append(self)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(AsyncToSync, "__call__", counted)
+
+    assert asyncio.run(get(app, "/healthz")) == (200, b'{"status": "ok"}')
+    assert returns_to_the_loop == []
