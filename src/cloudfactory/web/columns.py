@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.db import transaction
+from django.db import connection, transaction
 
 from cloudfactory.web.models import ColumnChoice
 
@@ -25,12 +25,24 @@ def column_choice_get(user, list_name: str) -> list[str] | None:
     they chose nothing (or are not signed in). One query."""
     if user is None or user.pk is None:
         return None
-    choice = (
-        ColumnChoice.objects.filter(staff_id=user.pk, list_name=list_name)
-        .values_list("columns", flat=True)
-        .first()
-    )
-    return [name for name in choice if isinstance(name, str)] if choice else None
+    # A plain statement: every list request asks, and the ORM's query costs
+    # twice as much to build as to run (docs/decisions.md).
+    with connection.cursor() as cursor:
+        cursor.execute(_CHOICE_SQL, [user.pk, list_name])
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    field = ColumnChoice._meta.get_field("columns")
+    choice = field.from_db_value(found[0], None, connection)
+    if not isinstance(choice, list):
+        return None
+    return [name for name in choice if isinstance(name, str)] or None
+
+
+_CHOICE_SQL = (
+    f'SELECT "columns" FROM "{ColumnChoice._meta.db_table}" '
+    'WHERE "staff_id" = %s AND "list_name" = %s'
+)
 
 
 @transaction.atomic

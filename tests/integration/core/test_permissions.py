@@ -59,3 +59,36 @@ def test_a_role_change_takes_effect_on_the_next_request():
     assert not fresh(member).has_perm("orders.export_order")
     StaffFactory(email=member.email, role="billing")
     assert fresh(member).has_perm("orders.export_order")
+
+
+@pytest.mark.parametrize("role", ["viewer", "support", "admin"])
+def test_a_member_arrives_with_their_permissions_in_one_query(
+    role, django_assert_num_queries
+):
+    member = StaffFactory(role=role)
+    member.user_permissions.add(
+        Permission.objects.get(codename="view_order", content_type__app_label="orders")
+    )
+    with django_assert_num_queries(1):
+        arrived = StaffBackend().get_user(member.pk)
+        granted = arrived.get_all_permissions()
+    assert arrived == member
+    assert granted == ModelBackend().get_all_permissions(fresh(member))
+
+
+def test_a_member_with_no_permissions_arrives_with_none(django_assert_num_queries):
+    member = StaffFactory(role="viewer")
+    member.groups.clear()
+    with django_assert_num_queries(1):
+        assert StaffBackend().get_user(member.pk).get_all_permissions() == set()
+
+
+def test_an_inactive_superuser_or_missing_member_arrives_as_django_says():
+    member = StaffFactory(role="admin")
+    StaffUser.objects.filter(pk=member.pk).update(is_superuser=True)
+    superuser = StaffBackend().get_user(member.pk)
+    assert len(superuser.get_all_permissions()) == Permission.objects.count()
+    StaffUser.objects.filter(pk=member.pk).update(is_active=False)
+    assert StaffBackend().get_user(member.pk) is None
+    assert ModelBackend().get_user(member.pk) is None
+    assert StaffBackend().get_user(member.pk + 1000) is None
