@@ -2,6 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 
+from cloudfactory.web.rows import ENVIRONMENT
 from cloudfactory.web.templatetags.cf import timestamp
 
 
@@ -22,3 +23,11 @@ def test_ago_shows_how_long_since():
 
 def test_no_time_shows_nothing():
     assert timestamp(None) == ""
+
+
+def test_a_lists_rows_show_a_time_exactly_as_the_pages_do():
+    cell = ENVIRONMENT.from_string("{{ at|timestamp }}|{{ at|timestamp('ago') }}")
+    moment = datetime(2025, 3, 12, 23, 30, tzinfo=UTC)
+    with timezone.override("Asia/Kolkata"):
+        shown = cell.render(at=moment, time_zone=timezone.get_current_timezone())
+        assert shown == f"{timestamp(moment)}|{timestamp(moment, 'ago')}"

@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 import jinja2
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from cloudfactory.web.templatetags import cf
 
@@ -28,8 +28,10 @@ def timestamp(context, value: datetime | None, style: str = "day") -> Markup:
     local = value.astimezone(context["time_zone"])
     shown = cf.ago(value) if style == "ago" else local.strftime("%-d %b %Y")
     exact = local.strftime("%-d %b %Y, %H:%M:%S %Z")
-    return Markup('<time datetime="{}" title="{}">{}</time>').format(
-        local.isoformat(), exact, shown
+    # Markup.format costs as much as the rest of a row's cells.
+    return Markup(  # noqa: S704 - every part is escaped
+        f'<time datetime="{escape(local.isoformat())}" title="{escape(exact)}">'
+        f"{escape(shown)}</time>"
     )
 
 
