@@ -12,7 +12,7 @@ from cloudfactory.web.templatetags.cf import highlight
         ("Zoë", "oe", "Z<mark>oë</mark>"),
         ("a<b", "<", "a<mark>&lt;</mark>b"),
         ("<script>", "zz", "&lt;script&gt;"),
-        ("O'Brien", "", "O&#x27;Brien"),
+        ("O'Brien", "", "O&#39;Brien"),
     ],
 )
 def test_highlight_marks_the_folded_match_and_escapes_the_rest(text, q, html):

@@ -33,7 +33,7 @@ def test_the_page_shows_cards_columns_and_rows(admin_client):
     ):
         assert label in html
     assert "Acme Corp" in html
-    assert "Zoë O&#x27;Brien" in html
+    assert "Zoë O&#39;Brien" in html
     assert "2 customers" in html
 
 
