@@ -36,7 +36,7 @@ from django.db.models.expressions import RawSQL
 
 from cloudfactory.text import fold
 from cloudfactory.textsearch.indexes import fts_table, search_key, search_key_sql
-from cloudfactory.textsearch.sample import cached_sample
+from cloudfactory.textsearch.sample import cached_sample, read_ahead
 
 # Pieces shorter than this have no trigram: their search walks a bounded window.
 MIN_INDEXED = 3
@@ -497,6 +497,9 @@ class TrigramSearch:
 
     def matching_all(self, qs: QuerySet, q: str) -> QuerySet:
         return search_filter(qs, q)
+
+    def read_ahead(self, model) -> None:
+        read_ahead(model._meta.db_table)
 
 
 TRIGRAM_SEARCH = TrigramSearch()

@@ -206,13 +206,14 @@ def cached_sample(table: str) -> Sample | None:
     CACHED_FROM rows.
 
     The first search of a table in a process reads it (85-180 ms at 1M
-    rows). After KEPT_SECONDS it is read again in a thread of its own while
-    the old one still serves, so no search waits for it; inside a
-    transaction, whose writes that thread would not see, it is read again
-    at once.
+    rows, seconds when its pages are not cached), unless it is being read
+    ahead (`read_ahead`): then it waits for that read. After KEPT_SECONDS
+    it is read again in a thread of its own while the old one still serves,
+    so no search waits for it; inside a transaction, whose writes that
+    thread would not see, it is read again at once.
     """
     where = (connection.settings_dict["NAME"], table)
-    sample = _samples.get(where)
+    sample = _samples.get(where) or _read_ahead_sample(where)
     if sample is None or (
         connection.in_atomic_block and time.monotonic() - sample.taken >= KEPT_SECONDS
     ):
@@ -222,6 +223,26 @@ def cached_sample(table: str) -> Sample | None:
     elif time.monotonic() - sample.taken >= KEPT_SECONDS:
         _read_again_later(where, table)
     return sample if sample.size >= CACHED_FROM else None
+
+
+def read_ahead(table: str) -> None:
+    """Start reading `table`'s sample in a thread of its own (at server
+    start): the first search of the table then waits for that read instead
+    of reading the sample itself under its deadline."""
+    where = (connection.settings_dict["NAME"], table)
+    if where not in _samples:
+        _read_again_later(where, table)
+
+
+def _read_ahead_sample(where: tuple[str, str]) -> Sample | None:
+    """The sample being read ahead, once read; None if none is being read
+    or the read failed."""
+    with _lock:
+        reading = _refreshing.get(where)
+    if reading is None:
+        return None
+    reading.join()
+    return _samples.get(where)
 
 
 def _read_again_later(where: tuple[str, str], table: str) -> None:

@@ -128,6 +128,11 @@ class Search(Protocol):
         """`qs` narrowed to every row matching `q`: no page, no window."""
         ...
 
+    def read_ahead(self, model: type[Model]) -> None:
+        """Start reading, in the background, what the search keeps of
+        `model`'s rows, so that the first search does not read it itself."""
+        ...
+
 
 @dataclass(frozen=True)
 class Counter(Generic[F]):
@@ -151,6 +156,17 @@ class Page:
     # How many rows match in all (COUNT_CAP + 1: more than the cap), when
     # finding the page told; None: count them.
     total: int | None = None
+
+
+# Every list query declared in this process (read_searches_ahead).
+_DECLARED: list["ListQuery"] = []
+
+
+def read_searches_ahead() -> None:
+    """Every declared list's search starts reading what it keeps of its
+    rows (at server start, once the URLconf has declared every list)."""
+    for query in _DECLARED:
+        query.search.read_ahead(query.model)
 
 
 @dataclass(frozen=True)
@@ -178,6 +194,7 @@ class ListQuery(Generic[F]):
             )
         if self.counter and not set(self.counter.covers) <= names:
             raise ValueError(f"{self.filter.__name__}: the counter covers no filter")
+        _DECLARED.append(self)
 
     def matching(self, f: F) -> QuerySet:
         """The rows `f`'s filters select, search aside; unordered, no query yet."""
