@@ -88,3 +88,15 @@ def test_a_walk_that_came_up_short_of_a_cheap_lookup_looks_it_up():
     rare = Estimate(rows=MILLION, matches=300, holders=300, found=400)
     assert further_window(rare, 1_000, lookup_cost=3.0) == 0
     assert further_window(None, 1_000, lookup_cost=3.0) == 0
+
+
+def test_filters_anded_in_the_index_make_a_lookup_fetch_only_what_they_keep():
+    # 'tac' among individuals at 1M: 102,000 holders (every company's
+    # contact@), 1,192 of them individuals. Walked: some 17,000 rows; looked
+    # up through the filters' index: 1,192 rows and the entries of 102,000.
+    tac = dict(rows=400_000, matches=1_192, holders=102_000, found=102_000)
+    assert walk_window(Estimate(**tac), 51, lookup_cost=3.0) > 0
+    assert walk_window(Estimate(**tac, anded=True), 51, lookup_cost=3.0) == 0
+    # A filter keeping most holders gains nothing from the index: walked.
+    son = dict(rows=850_000, matches=50_000, holders=60_000, found=60_000)
+    assert walk_window(Estimate(**son, anded=True), 51, lookup_cost=3.0) > 0

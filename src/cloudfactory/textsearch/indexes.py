@@ -182,6 +182,34 @@ def respelled_key_index(table: str, column: str = "search_text") -> list:
     return [migrations.RunPython(forwards, migrations.RunPython.noop)]
 
 
+def filtered_key_index(
+    table: str, filters: tuple[str, ...], column: str = "search_text"
+) -> list:
+    """Migration operations that rebuild PostgreSQL's key index to hold the
+    list's filter columns too (btree_gin), so a filter and a piece are ANDed
+    inside one index: the rows a lookup fetches are the holders the filters
+    keep, not every holder. The key alone is looked up as before (a GIN
+    index serves any of its columns). Built CONCURRENTLY: the migration must
+    not be atomic."""
+
+    def rebuild(columns: tuple[str, ...]):
+        def run(apps, schema_editor):
+            if schema_editor.connection.vendor != "postgresql":
+                return
+            schema_editor.execute("CREATE EXTENSION IF NOT EXISTS btree_gin")
+            indexed = ", ".join([*columns, f"({search_key_sql(column)}) gin_trgm_ops"])
+            _replace_index(
+                schema_editor,
+                f"{table}_search_key_trgm",
+                f"ON {table} USING gin ({indexed})",
+            )
+            schema_editor.execute(f"ANALYZE {table}")
+
+        return run
+
+    return [migrations.RunPython(rebuild(filters), rebuild(()))]
+
+
 def walked_index(
     model_name: str, table: str, name: str
 ) -> migrations.SeparateDatabaseAndState:

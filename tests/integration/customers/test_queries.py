@@ -162,10 +162,26 @@ def test_a_walk_counts_no_further_than_asked(customers, monkeypatch):
     assert found.total == 1
 
 
+LOOKED_UP = {"postgresql": 1e-9, "sqlite": 1e-9}
+
+
+def not_in_index(qs, columns):
+    return False
+
+
 PLANS = {
     "walk": {"LOOKUP_COST": {"postgresql": 1e9, "sqlite": 1e9}},
-    "lookup, filters checked on each holder": {"ANDED_SHARE": 0.0},
-    "lookup, filters left to the planner": {"ANDED_SHARE": 1.0},
+    "lookup, filters ANDed in the key index": {"LOOKUP_COST": LOOKED_UP},
+    "lookup, filters checked on each holder": {
+        "LOOKUP_COST": LOOKED_UP,
+        "ANDED_SHARE": 0.0,
+        "_filters_on": not_in_index,
+    },
+    "lookup, filters left to the planner": {
+        "LOOKUP_COST": LOOKED_UP,
+        "ANDED_SHARE": 1.0,
+        "_filters_on": not_in_index,
+    },
 }
 
 
