@@ -3,11 +3,13 @@
 from dataclasses import dataclass
 
 from cloudfactory.customers.queries import customer_counter
-from cloudfactory.textsearch.queries import TRIGRAM_SEARCH
+from cloudfactory.textsearch.queries import TrigramSearch
 from cloudfactory.users.models import TenantUser
 from cloudfactory.web.query import ListFilter, ListQuery, Sort, Sorts
 
 SEARCH_FIELDS = ("name", "email")  # folded into search_text by the services
+# The filters the search key index holds beside the key (migration 0007).
+KEY_INDEX_FILTERS = ("role",)
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,7 @@ TENANT_USERS = ListQuery(
     sorts=Sorts(
         Sort("created", "created_at"), Sort("name", "name"), default="-created"
     ),
-    search=TRIGRAM_SEARCH,
+    search=TrigramSearch(indexed=KEY_INDEX_FILTERS),
     counter=customer_counter("users"),
     related=("customer",),
 )

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from cloudfactory.customers.models import Customer
 from cloudfactory.customers.queries import CUSTOMERS, KEY_INDEX_FILTERS, CustomerFilter
 from cloudfactory.textsearch import queries as search_queries
-from tests.factories import CustomerFactory
+from cloudfactory.users.queries import TENANT_USERS
+from tests.factories import CustomerFactory, TenantUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,13 +69,36 @@ def test_a_filtered_lookup_leaves_the_filters_to_the_key_index(monkeypatch):
 
 
 @postgres_only
-def test_the_key_index_holds_the_filter_columns_before_the_key():
+@pytest.mark.parametrize(
+    "index, columns",
+    [
+        ("customers_customer_search_key_trgm", "type, status, "),
+        ("users_tenantuser_search_key_trgm", "role, "),
+    ],
+)
+def test_the_key_index_holds_the_filter_columns_before_the_key(index, columns):
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = %s",
-            ["customers_customer_search_key_trgm"],
-        )
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [index])
         [definition] = cursor.fetchone()
-    columns = definition.split("USING gin (", 1)[1]
-    assert columns.startswith("type, status, ")
-    assert columns.endswith("gin_trgm_ops)")
+    indexed = definition.split("USING gin (", 1)[1]
+    assert indexed.startswith(columns)
+    assert indexed.endswith("gin_trgm_ops)")
+
+
+@postgres_only
+def test_a_tenant_users_role_is_anded_in_their_key_index(monkeypatch):
+    monkeypatch.setattr(search_queries, "LOOKUP_COST", {connection.vendor: 1e-9})
+    monkeypatch.setattr(search_queries, "ANDED_SHARE", 0.0)
+    customer = CustomerFactory(name="Tenant")
+    for n in range(12):
+        TenantUserFactory(
+            customer_id=customer.pk,
+            name=f"{'Acme' if n < 4 else 'Other'} {n}",
+            role=("admin", "member")[n % 2],
+        )
+    query = TENANT_USERS
+    with CaptureQueriesContext(connection) as captured:
+        found = query.page(query.filter(q="acme", role="admin"), limit=5)
+    assert sorted(user.name for user in found.rows) == ["Acme 0", "Acme 2"]
+    [lookup] = [q["sql"] for q in captured if search_queries.TOTAL in q["sql"]]
+    assert "IS TRUE" not in lookup
