@@ -161,23 +161,32 @@ def _replace_index(schema_editor, name: str, definition: str) -> None:
     schema_editor.execute(f"ALTER INDEX {built} RENAME TO {name}")
 
 
+def _rebuild_key_index(
+    schema_editor, table: str, column: str, filters: tuple[str, ...] = ()
+) -> None:
+    """PostgreSQL: the key index rebuilt beside the old one (`_replace_index`),
+    on `filters` (btree_gin) and the key, then the table analyzed: without
+    statistics of the new expression the planner guesses a fifth of the table
+    for any piece, and plans a parallel scan with JIT compilation (30 ms) for
+    two rows."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    if filters:
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS btree_gin")
+    indexed = ", ".join([*filters, f"({search_key_sql(column)}) gin_trgm_ops"])
+    _replace_index(
+        schema_editor, f"{table}_search_key_trgm", f"ON {table} USING gin ({indexed})"
+    )
+    schema_editor.execute(f"ANALYZE {table}")
+
+
 def respelled_key_index(table: str, column: str = "search_text") -> list:
     """Migration operations that rebuild PostgreSQL's key index after the key's
     spelling changed, without locking the table's writes (CONCURRENTLY: the
     migration must not be atomic)."""
 
     def forwards(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        _replace_index(
-            schema_editor,
-            f"{table}_search_key_trgm",
-            f"ON {table} USING gin (({search_key_sql(column)}) gin_trgm_ops)",
-        )
-        # The planner's statistics of the new expression: without them it
-        # guesses a fifth of the table for any piece, and plans a parallel
-        # scan with JIT compilation (30 ms) for two rows.
-        schema_editor.execute(f"ANALYZE {table}")
+        _rebuild_key_index(schema_editor, table, column)
 
     return [migrations.RunPython(forwards, migrations.RunPython.noop)]
 
@@ -186,24 +195,15 @@ def filtered_key_index(
     table: str, filters: tuple[str, ...], column: str = "search_text"
 ) -> list:
     """Migration operations that rebuild PostgreSQL's key index to hold the
-    list's filter columns too (btree_gin), so a filter and a piece are ANDed
-    inside one index: the rows a lookup fetches are the holders the filters
-    keep, not every holder. The key alone is looked up as before (a GIN
-    index serves any of its columns). Built CONCURRENTLY: the migration must
-    not be atomic."""
+    list's filter columns too, so a filter and a piece are ANDed inside one
+    index: the rows a lookup fetches are the holders the filters keep, not
+    every holder. The key alone is looked up as before (a GIN index serves
+    any of its columns). Built CONCURRENTLY: the migration must not be
+    atomic."""
 
     def rebuild(columns: tuple[str, ...]):
         def run(apps, schema_editor):
-            if schema_editor.connection.vendor != "postgresql":
-                return
-            schema_editor.execute("CREATE EXTENSION IF NOT EXISTS btree_gin")
-            indexed = ", ".join([*columns, f"({search_key_sql(column)}) gin_trgm_ops"])
-            _replace_index(
-                schema_editor,
-                f"{table}_search_key_trgm",
-                f"ON {table} USING gin ({indexed})",
-            )
-            schema_editor.execute(f"ANALYZE {table}")
+            _rebuild_key_index(schema_editor, table, column, columns)
 
         return run
 

@@ -203,7 +203,9 @@ def estimate(
         cursor.execute(f"SELECT {size}, {scale}, {counted} FROM {sample}", params)
         table_size, scale, *found = (value or 0 for value in cursor.fetchone())
     rows, matches, holders = found if filters else (found[0], found[1], found[1])
-    anded = connection.vendor == "postgresql" and _filters_on(qs, indexed)
+    anded = (
+        bool(indexed) and connection.vendor == "postgresql" and _filters_on(qs, indexed)
+    )
     if table_size <= SAMPLE_ROWS:  # the sample was the whole table
         return Estimate(rows, matches, holders, exact=True, anded=anded)
     holders *= scale
