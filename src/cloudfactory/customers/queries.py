@@ -11,7 +11,8 @@ from cloudfactory.textsearch.queries import TrigramSearch
 from cloudfactory.web.query import Counter, ListFilter, ListQuery, Sort, Sorts
 
 SEARCH_FIELDS = ("name", "email", "company_name")  # folded into search_text
-# The filters the search key index holds beside the key (migration 0009).
+# The filters the search key index (migration 0009) and the key table (0010)
+# hold beside the key.
 KEY_INDEX_FILTERS = ("type", "status")
 
 
@@ -45,7 +46,7 @@ CUSTOMERS = ListQuery(
         Sort("users", "users_count"),
         default="-created",
     ),
-    search=TrigramSearch(indexed=KEY_INDEX_FILTERS),
+    search=TrigramSearch(indexed=KEY_INDEX_FILTERS, key_table=True),
     counter=Counter(covers=("type", "status"), read=_counted_in_totals),
 )
 

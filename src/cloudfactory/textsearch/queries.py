@@ -38,6 +38,7 @@ from django.db.models.sql.where import AND, WhereNode
 
 from cloudfactory.text import fold
 from cloudfactory.textsearch.indexes import fts_table, search_key, search_key_sql
+from cloudfactory.textsearch.key_tables import KEY_LETTERS, key_table
 from cloudfactory.textsearch.sample import cached_sample, read_ahead
 
 # Pieces shorter than this have no trigram: their search walks a bounded window.
@@ -147,6 +148,15 @@ def _where_sql(qs: QuerySet) -> tuple[str, list] | None:
 
 def _filters_on(qs: QuerySet, columns: tuple[str, ...]) -> bool:
     """Whether every filter of `qs` is an equality on one of `columns`."""
+    return bool(_equalities(qs, columns))
+
+
+def _equalities(
+    qs: QuerySet, columns: tuple[str, ...]
+) -> list[tuple[str, object]] | None:
+    """`qs`'s filters as (column, value) pairs, ANDed: [] when it has none,
+    None when any is not an equality on one of `columns`."""
+    found = []
 
     def on_columns(node) -> bool:
         if isinstance(node, WhereNode):
@@ -155,14 +165,22 @@ def _filters_on(qs: QuerySet, columns: tuple[str, ...]) -> bool:
                 and not node.negated
                 and all(on_columns(child) for child in node.children)
             )
-        return (
+        if (
             isinstance(node, Exact)
             and isinstance(node.lhs, Col)
             and node.lhs.target.column in columns
-        )
+        ):
+            value = node.lhs.output_field.get_db_prep_value(
+                node.rhs, connection, prepared=True
+            )
+            found.append((node.lhs.target.column, value))
+            return True
+        return False
 
     where = qs.query.where
-    return bool(where.children) and on_columns(where)
+    if not where.children:
+        return []
+    return found if on_columns(where) else None
 
 
 def estimate(
@@ -332,17 +350,20 @@ def _holding(qs: QuerySet, piece: str) -> QuerySet:
 
 
 def _key_condition(model, piece: str) -> tuple[str, list]:
-    """PostgreSQL: the condition its trigram index serves, on the search key:
-    the parts of the key the table's sample finds cheapest to look up (the
-    whole key without a sample)."""
-    table = model._meta.db_table
+    """PostgreSQL: the condition its trigram index serves, on the search key."""
     quote = connection.ops.quote_name
-    column = f"{quote(table)}.{quote('search_text')}"
+    column = f"{quote(model._meta.db_table)}.{quote('search_text')}"
+    return f"{search_key_sql(column)} LIKE %s ESCAPE '\\'", [_key_pattern(model, piece)]
+
+
+def _key_pattern(model, piece: str) -> str:
+    """PostgreSQL: the LIKE pattern its trigram index is asked, on the key:
+    the parts of the key of the piece's first INDEXED_CHARS characters the
+    table's sample finds cheapest to look up (the whole key without a sample)."""
     head = piece[:INDEXED_CHARS]
-    kept = cached_sample(table)
+    kept = cached_sample(model._meta.db_table)
     segments = kept.key_segments(head)[0] if kept else [search_key(head)]
-    pattern = "%" + "%".join(like_pattern(part)[1:-1] for part in segments) + "%"
-    return f"{search_key_sql(column)} LIKE %s ESCAPE '\\'", [pattern]
+    return "%" + "%".join(like_pattern(part)[1:-1] for part in segments) + "%"
 
 
 def _holders_sql(qs: QuerySet, piece: str, est: Estimate | None):
@@ -408,6 +429,7 @@ def search_page(
     limit: int,
     count_up_to: int | None = None,
     indexed: tuple[str, ...] = (),
+    key_table: bool = False,
 ) -> SearchPage:
     """Rows of `qs` whose search_text contains folded `q`, in `ordering`, at most
     `limit` of them. Three queries at most: the estimate, a walk, a lookup; a
@@ -416,7 +438,8 @@ def search_page(
     With `count_up_to`, a walk that fills the page is followed by a count of
     the holders up to that many, sharing the estimate (`total`). `indexed`:
     the columns the key index holds beside the key (PostgreSQL), whose
-    equality filters it ANDs with the piece.
+    equality filters it ANDs with the piece; `key_table`: the table has a key
+    table holding the same (textsearch.key_tables), where the count is taken.
     """
     if limit < 1:
         return SearchPage([])
@@ -438,7 +461,9 @@ def search_page(
         if len(rows) >= limit:
             if count_up_to is None:
                 return SearchPage(rows)
-            return SearchPage(rows, total=_holders_up_to(qs, piece, count_up_to, est))
+            keyed = indexed if key_table else None
+            total = _holders_up_to(qs, piece, count_up_to, est, keyed)
+            return SearchPage(rows, total=total)
     rows = _indexed_search(qs, piece, ordering, limit, est)
     return SearchPage(rows, total=getattr(rows[0], TOTAL) if rows else 0)
 
@@ -464,6 +489,7 @@ def search_count(
     cap: int,
     ordering: tuple[str, ...] = ("-id",),
     indexed: tuple[str, ...] = (),
+    key_table: bool = False,
 ) -> tuple[int, bool]:
     """How many rows of `qs` match `q`, counted up to `cap`; and whether exact.
 
@@ -483,16 +509,43 @@ def search_count(
             counted = cursor.fetchone()[0]
         beyond = qs.order_by(*ordering)[SHORT_WINDOW : SHORT_WINDOW + 1].exists()
         return min(counted, cap), counted <= cap and not beyond
-    counted = _holders_up_to(qs, piece, cap + 1, estimate(qs, piece, indexed))
+    est = estimate(qs, piece, indexed)
+    counted = _holders_up_to(qs, piece, cap + 1, est, indexed if key_table else None)
     return min(counted, cap), counted <= cap
 
 
-def _holders_up_to(qs: QuerySet, piece: str, up_to: int, est) -> int:
+def _holders_up_to(
+    qs: QuerySet, piece: str, up_to: int, est, keyed: tuple[str, ...] | None = None
+) -> int:
     """Rows of `qs` holding `piece`, counted up to `up_to`; `up_to` without
-    counting when the sample puts them well above it."""
+    counting when the sample puts them well above it. `keyed`: the filter
+    columns of the table's key table, when it has one (PostgreSQL)."""
     if est is not None and _counts_beyond(est, up_to):
         return up_to
+    if keyed is not None and connection.vendor == "postgresql":
+        equalities = _equalities(qs, keyed)
+        if equalities is not None and not KEY_LETTERS.search(piece):
+            return _count_keys(qs.model, piece, equalities, up_to)
     return _count_holders(qs, piece, up_to, est)
+
+
+def _count_keys(model, piece: str, equalities, up_to: int) -> int:
+    """Rows holding `piece` and equal to `equalities`, counted up to `up_to`
+    in the table's key table (textsearch.key_tables): a key holds the piece's
+    key exactly when its text holds the piece, unless the text holds a key
+    letter itself (`odd`, checked instead). `piece` holds no key letter."""
+    key = search_key(piece)
+    where = [f"k.{connection.ops.quote_name(column)} = %s" for column, _ in equalities]
+    sql = (
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM {key_table(model._meta.db_table)} k "
+        f"WHERE {' AND '.join([*where, ''])}k.key LIKE %s ESCAPE '\\' "
+        f"AND strpos(k.key, %s) > 0 AND (k.odd IS NULL OR strpos(k.odd, %s) > 0) "
+        f"LIMIT {int(up_to)}) c"
+    )
+    params = [*(value for _, value in equalities), _key_pattern(model, piece)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, key, piece])
+        return cursor.fetchone()[0]
 
 
 def _counts_beyond(est: Estimate, up_to: int) -> bool:
@@ -544,19 +597,23 @@ class TrigramSearch:
     """The search of a list whose rows keep a folded `search_text` column: the
     plan above, as the list engine asks for it (web.query.Search).
     `indexed`: the columns the table's key index holds beside the key
-    (textsearch.indexes.filtered_key_index)."""
+    (textsearch.indexes.filtered_key_index); `key_table`: whether the table has
+    a key table holding them too (textsearch.key_tables)."""
 
     indexed: tuple[str, ...] = ()
+    key_table: bool = False
     partial_note: str = (
         f"among the first {SHORT_WINDOW:,} in this order; type three or more "
         "characters to search them all"
     )
 
     def page(self, qs, q, ordering, limit, count_up_to) -> SearchPage:
-        return search_page(qs, q, ordering, limit, count_up_to, self.indexed)
+        return search_page(
+            qs, q, ordering, limit, count_up_to, self.indexed, self.key_table
+        )
 
     def count(self, qs, q, cap, ordering) -> tuple[int, bool]:
-        return search_count(qs, q, cap, ordering, self.indexed)
+        return search_count(qs, q, cap, ordering, self.indexed, self.key_table)
 
     def matching_all(self, qs: QuerySet, q: str) -> QuerySet:
         return search_filter(qs, q)

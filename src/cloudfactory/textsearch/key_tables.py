@@ -1,0 +1,180 @@
+"""PostgreSQL: a narrow copy of a searched table, for counting its holders.
+
+Counting the holders of a piece reads each one's row to check it: on a wide
+table (customers: 320 bytes a row, the search column its last) that is 3 to
+5 µs a holder, 30 to 50 ms for the 10,000 a list counts up to. The key table
+`<table>_key` holds, per row, the id, the list's filter columns, the search
+key already spelled (`indexes.search_key_sql`, computed once per write instead
+of once per row checked) and, for the rare text that holds one of the key's
+letters itself, the text (`odd`); its own trigram index is on the filters and
+the key. The same counts read 120 bytes a row and take about half the time
+(docs/decisions.md).
+
+A row's key holds a piece's key exactly when its text holds the piece, unless
+the text holds a key letter itself: then `odd` is checked instead.
+
+Triggers keep it in step with the table: every insert, every update that
+changes the text or a filter, every delete, and a truncate. A bulk load pauses
+them and refills the table once (`paused_during_load`, `refill`).
+"""
+
+import re
+
+from django.db import migrations
+
+from cloudfactory.textsearch.indexes import SPELLED, search_key_sql
+
+KEY_LETTERS = re.compile("[" + "".join(SPELLED.values()) + "]")
+
+
+def key_table(table: str) -> str:
+    return f"{table}_key"
+
+
+def _key_index(table: str, filters: tuple[str, ...]) -> str:
+    indexed = ", ".join([*filters, "key gin_trgm_ops"])
+    keys = key_table(table)
+    return f"CREATE INDEX {keys}_trgm ON {keys} USING gin ({indexed})"
+
+
+def _row_values(alias: str, filters: tuple[str, ...], column: str) -> str:
+    """The key table's columns computed from a row of the table."""
+    text = f"{alias}.{column}"
+    return ", ".join(
+        [
+            f"{alias}.id",
+            *(f"{alias}.{name}" for name in filters),
+            f"{search_key_sql(text)}",
+            f"CASE WHEN {text} ~ '{KEY_LETTERS.pattern}' THEN {text} END",
+        ]
+    )
+
+
+def _columns(filters: tuple[str, ...], key: bool = True) -> str:
+    return ", ".join(["id", *filters, *(("key", "odd") if key else ())])
+
+
+def create_sql(table: str, filters: tuple[str, ...], column: str) -> list[str]:
+    """The key table, its triggers, its rows and its index."""
+    keys = key_table(table)
+    sync = f"{keys}_sync"
+    updated = ", ".join(
+        f"{name} = EXCLUDED.{name}" for name in [*filters, "key", "odd"]
+    )
+    changed = " OR ".join(
+        f"OLD.{name} IS DISTINCT FROM NEW.{name}" for name in ["id", column, *filters]
+    )
+    return [
+        "CREATE EXTENSION IF NOT EXISTS btree_gin",
+        # The id's and the filters' types, as the table has them.
+        f"CREATE TABLE {keys} AS SELECT {_columns(filters, key=False)} "
+        f"FROM {table} WITH NO DATA",
+        f"ALTER TABLE {keys} ADD PRIMARY KEY (id), "
+        f"ADD COLUMN key text NOT NULL, ADD COLUMN odd text",
+        f"""
+        CREATE FUNCTION {sync}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'TRUNCATE' THEN
+                TRUNCATE {keys};
+                RETURN NULL;
+            END IF;
+            IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.id <> NEW.id) THEN
+                DELETE FROM {keys} WHERE id = OLD.id;
+            END IF;
+            IF TG_OP <> 'DELETE' THEN
+                INSERT INTO {keys} ({_columns(filters)})
+                VALUES ({_row_values("NEW", filters, column)})
+                ON CONFLICT (id) DO UPDATE SET {updated};
+            END IF;
+            RETURN NULL;
+        END
+        $$
+        """,
+        f"CREATE TRIGGER {sync}_insert AFTER INSERT ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {sync}()",
+        f"CREATE TRIGGER {sync}_update AFTER UPDATE ON {table} "
+        f"FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION {sync}()",
+        f"CREATE TRIGGER {sync}_delete AFTER DELETE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {sync}()",
+        f"CREATE TRIGGER {sync}_truncate AFTER TRUNCATE ON {table} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {sync}()",
+        *refill_sql(table, filters, column),
+    ]
+
+
+def refill_sql(table: str, filters: tuple[str, ...], column: str) -> list[str]:
+    """The key table emptied and filled from the table, its index built after."""
+    keys = key_table(table)
+    return [
+        f"DROP INDEX IF EXISTS {keys}_trgm",
+        f"TRUNCATE {keys}",
+        f"INSERT INTO {keys} ({_columns(filters)}) "
+        f"SELECT {_row_values(table, filters, column)} FROM {table}",
+        _key_index(table, filters),
+        f"ANALYZE {keys}",
+    ]
+
+
+def drop_sql(table: str) -> list[str]:
+    keys = key_table(table)
+    return [
+        f"DROP TABLE IF EXISTS {keys}",
+        f"DROP FUNCTION IF EXISTS {keys}_sync() CASCADE",
+    ]
+
+
+def key_table_operation(
+    table: str, filters: tuple[str, ...], column: str = "search_text"
+) -> migrations.RunPython:
+    """A migration operation that creates PostgreSQL's key table of `table`
+    (nothing on SQLite, whose FTS5 table is already a narrow copy)."""
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for sql in create_sql(table, filters, column):
+                schema_editor.execute(sql)
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for sql in drop_sql(table):
+                schema_editor.execute(sql)
+
+    return migrations.RunPython(forwards, backwards)
+
+
+_TRIGGERS = ("insert", "update", "delete", "truncate")
+
+
+def with_key_tables(cursor, tables: list[str]) -> list[str]:
+    """Those of `tables` that have a key table."""
+    cursor.execute(
+        "SELECT t FROM unnest(%s::text[]) t WHERE to_regclass(t || '_key') IS NOT NULL",
+        [tables],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def paused_sql(table: str, pause: bool = True) -> str:
+    """The key table's triggers disabled (a bulk load; `refill` after it) or
+    enabled again."""
+    verb = "DISABLE" if pause else "ENABLE"
+    sync = f"{key_table(table)}_sync"
+    return f"ALTER TABLE {table} " + ", ".join(
+        f"{verb} TRIGGER {sync}_{event}" for event in _TRIGGERS
+    )
+
+
+def refill(cursor, table: str, column: str = "search_text") -> None:
+    """The key table filled again from `table` and its triggers enabled: after
+    a bulk load that paused them."""
+    keys = key_table(table)
+    cursor.execute(
+        "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass "
+        "AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+        [keys],
+    )
+    names = [row[0] for row in cursor.fetchall()]
+    filters = tuple(name for name in names if name not in ("id", "key", "odd"))
+    for sql in refill_sql(table, filters, column):
+        cursor.execute(sql)
+    cursor.execute(paused_sql(table, pause=False))

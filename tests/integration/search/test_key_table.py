@@ -1,0 +1,124 @@
+"""PostgreSQL's key table of customers: kept in step with every write, and
+counting the holders of a piece exactly as the customers table would."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cloudfactory.customers.models import Customer
+from cloudfactory.customers.queries import CUSTOMERS, KEY_INDEX_FILTERS, CustomerFilter
+from cloudfactory.customers.services import customer_change_status
+from cloudfactory.textsearch import queries as search_queries
+from cloudfactory.textsearch.indexes import search_key
+from tests.factories import CustomerFactory, StaffFactory
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's table"),
+]
+
+
+def key_rows() -> dict[int, tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, type, status, key, odd FROM customers_customer_key")
+        return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
+def expected_rows() -> dict[int, tuple]:
+    return {
+        c.pk: (
+            c.type,
+            c.status,
+            search_key(c.search_text),
+            c.search_text if search_queries.KEY_LETTERS.search(c.search_text) else None,
+        )
+        for c in Customer.objects.all()
+    }
+
+
+def test_the_key_table_follows_inserts_updates_and_deletes():
+    first = CustomerFactory(name="Ada Lovelace", type="individual")
+    second = CustomerFactory(name="Grace Hopper", type="individual")
+    assert key_rows() == expected_rows() and len(key_rows()) == 2
+
+    first.name = "Ada King"
+    first.search_text = "ada king ada@example.test"
+    first.save()
+    customer_change_status(
+        customer_id=second.pk,
+        status="suspended",
+        actor=StaffFactory(),
+        reason="Unpaid invoices",
+    )
+    Customer.objects.filter(pk=first.pk).update(type="company")
+    assert key_rows() == expected_rows()
+    assert key_rows()[first.pk][:3] == (
+        "company",
+        "active",
+        "adaɐkingɐadaɑexampleɒtest",
+    )
+    assert key_rows()[second.pk][1] == "suspended"
+
+    with connection.cursor() as cursor:  # the event log protects its customers
+        cursor.execute("DELETE FROM activity_event WHERE customer_id = %s", [second.pk])
+        cursor.execute("DELETE FROM customers_customer WHERE id = %s", [second.pk])
+    assert list(key_rows()) == [first.pk]
+
+
+def test_a_text_holding_a_key_letter_keeps_its_text_beside_its_key():
+    plain = CustomerFactory(name="Acme Xylo")
+    odd = CustomerFactory(name="Acmeɐxylo")  # the key of "acme xylo" too
+    rows = key_rows()
+    assert rows[plain.pk][2].startswith("acmeɐxyloɐ")
+    assert rows[odd.pk][2].startswith("acmeɐxyloɐ")
+    assert rows[plain.pk][3] is None
+    assert rows[odd.pk][3] == odd.search_text
+
+
+def counted(q: str, **filters) -> tuple[int, bool, list[str]]:
+    """The Customers list's count of `q` among the customers `filters` keep,
+    and the counting queries it ran."""
+    qs = Customer.objects.filter(**filters)
+    with CaptureQueriesContext(connection) as captured:
+        count, exact = search_queries.search_count(
+            qs, q, cap=100, indexed=KEY_INDEX_FILTERS, key_table=True
+        )
+    counts = [c["sql"] for c in captured if c["sql"].startswith("SELECT COUNT(*)")]
+    return count, exact, counts
+
+
+@pytest.mark.parametrize("q, holders", [("e x", 1), ("eɐx", 1), ("acme", 3)])
+def test_a_count_in_the_key_table_is_the_count_of_the_text(q, holders):
+    CustomerFactory(name="Acme Xylo", type="company")
+    CustomerFactory(name="Acmeɐxylo", type="company")  # holds "eɐx", not "e x"
+    CustomerFactory(name="Acme Zed", type="individual")
+    CustomerFactory(name="Other", type="company")
+    assert counted(q)[:2] == (holders, True)
+    assert CUSTOMERS.count(CustomerFilter(q=q)) == (holders, True)
+    truth = sum(q in c.search_text for c in Customer.objects.filter(type="company"))
+    assert counted(q, type="company")[:2] == (truth, True)
+
+
+@pytest.mark.parametrize(
+    "filters, keyed",
+    [
+        ({}, True),
+        ({"type": "company"}, True),
+        ({"type": "company", "status": "active"}, True),
+        ({"type": "company", "users_count": 0}, False),
+    ],
+    ids=["no filter", "type", "type and status", "a filter it does not hold"],
+)
+def test_counts_read_the_key_table_when_it_holds_every_filter(filters, keyed):
+    for n in range(3):
+        CustomerFactory(name=f"Acme {n}", type="company")
+    count, exact, counts = counted("acme", **filters)
+    assert [bool(counts), exact] == [True, True]
+    assert ("customers_customer_key" in counts[0]) is keyed
+
+
+def test_a_piece_holding_a_key_letter_is_counted_in_the_customers_table():
+    CustomerFactory(name="Acmeɐxylo")
+    count, exact, counts = counted("eɐx")
+    assert (count, exact) == (1, True)
+    assert "customers_customer_key" not in counts[0]
