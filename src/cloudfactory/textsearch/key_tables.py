@@ -15,7 +15,9 @@ the text holds a key letter itself: then `odd` is checked instead.
 
 Triggers keep it in step with the table: every insert, every update that
 changes the text or a filter, every delete, and a truncate. A bulk load pauses
-them and refills the table once (`paused_during_load`, `refill`).
+them and refills the table once (`paused_sql`, `refill`). The update trigger
+fires only when the text, a filter or the id changed: the counters written on
+every order or invoice do not wake it.
 """
 
 import re

@@ -8,7 +8,8 @@ from cloudfactory.users.models import TenantUser
 from cloudfactory.web.query import ListFilter, ListQuery, Sort, Sorts
 
 SEARCH_FIELDS = ("name", "email")  # folded into search_text by the services
-# The filters the search key index holds beside the key (migration 0007).
+# The filters the search key index (migration 0007) and the key table (0008)
+# hold beside the key.
 KEY_INDEX_FILTERS = ("role",)
 
 
@@ -25,7 +26,7 @@ TENANT_USERS = ListQuery(
     sorts=Sorts(
         Sort("created", "created_at"), Sort("name", "name"), default="-created"
     ),
-    search=TrigramSearch(indexed=KEY_INDEX_FILTERS),
+    search=TrigramSearch(indexed=KEY_INDEX_FILTERS, key_table=True),
     counter=customer_counter("users"),
     related=("customer",),
 )

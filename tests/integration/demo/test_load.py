@@ -95,6 +95,12 @@ def test_bulk_load_search_finds_an_accented_name_by_its_folded_form():
             (c.pk, c.type, c.status, search_key(c.search_text))
             for c in Customer.objects.all()
         }
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id, role, key FROM users_tenantuser_key")
+            keys = set(cursor.fetchall())
+        assert keys == {
+            (u.pk, u.role, search_key(u.search_text)) for u in TenantUser.objects.all()
+        }
 
 
 @pytest.mark.django_db(transaction=True)

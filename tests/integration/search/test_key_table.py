@@ -1,5 +1,5 @@
-"""PostgreSQL's key table of customers: kept in step with every write, and
-counting the holders of a piece exactly as the customers table would."""
+"""PostgreSQL's key tables of customers and tenant users: kept in step with
+every write, and counting the holders of a piece exactly as the table would."""
 
 import pytest
 from django.db import connection
@@ -10,7 +10,9 @@ from cloudfactory.customers.queries import CUSTOMERS, KEY_INDEX_FILTERS, Custome
 from cloudfactory.customers.services import customer_change_status
 from cloudfactory.textsearch import queries as search_queries
 from cloudfactory.textsearch.indexes import search_key
-from tests.factories import CustomerFactory, StaffFactory
+from cloudfactory.users.models import TenantUser
+from cloudfactory.users.queries import TENANT_USERS, TenantUserFilter
+from tests.factories import CustomerFactory, StaffFactory, TenantUserFactory
 
 pytestmark = [
     pytest.mark.django_db,
@@ -122,3 +124,23 @@ def test_a_piece_holding_a_key_letter_is_counted_in_the_customers_table():
     count, exact, counts = counted("eɐx")
     assert (count, exact) == (1, True)
     assert "customers_customer_key" not in counts[0]
+
+
+def test_the_tenant_users_key_table_holds_the_role_and_counts_by_it():
+    customer = CustomerFactory(name="Acme")
+    admins = [
+        TenantUserFactory(customer_id=customer.pk, name=f"Mari {n}", role="admin")
+        for n in range(2)
+    ]
+    TenantUserFactory(customer_id=customer.pk, name="Mari Member")
+    TenantUser.objects.filter(pk=admins[1].pk).update(role="member")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, role, key FROM users_tenantuser_key")
+        rows = set(cursor.fetchall())
+    assert rows == {
+        (u.pk, u.role, search_key(u.search_text)) for u in TenantUser.objects.all()
+    }
+    with CaptureQueriesContext(connection) as captured:
+        count = TENANT_USERS.count(TenantUserFilter(q="mari", role="admin"))
+    assert count == (1, True)
+    assert any("users_tenantuser_key" in c["sql"] for c in captured)
