@@ -168,6 +168,7 @@ def _equalities(
         if (
             isinstance(node, Exact)
             and isinstance(node.lhs, Col)
+            and node.lhs.target.model is qs.model
             and node.lhs.target.column in columns
         ):
             value = node.lhs.output_field.get_db_prep_value(

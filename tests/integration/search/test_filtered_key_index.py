@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from cloudfactory.customers.models import Customer
 from cloudfactory.customers.queries import CUSTOMERS, KEY_INDEX_FILTERS, CustomerFilter
 from cloudfactory.textsearch import queries as search_queries
+from cloudfactory.users.models import TenantUser
 from cloudfactory.users.queries import TENANT_USERS
 from tests.factories import CustomerFactory, TenantUserFactory
 
@@ -102,3 +103,11 @@ def test_a_tenant_users_role_is_anded_in_their_key_index(monkeypatch):
     assert sorted(user.name for user in found.rows) == ["Acme 0", "Acme 2"]
     [lookup] = [q["sql"] for q in captured if search_queries.TOTAL in q["sql"]]
     assert "IS TRUE" not in lookup
+
+
+def test_a_filter_on_a_joined_table_is_not_taken_for_the_table_s_own():
+    users = TenantUser.objects.filter(customer__status="suspended")
+    assert search_queries._equalities(users, ("status",)) is None
+    assert search_queries._equalities(
+        TenantUser.objects.filter(role="admin"), ("role",)
+    ) == [("role", "admin")]
