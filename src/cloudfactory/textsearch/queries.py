@@ -170,6 +170,7 @@ def _equalities(
             and isinstance(node.lhs, Col)
             and node.lhs.target.model is qs.model
             and node.lhs.target.column in columns
+            and not hasattr(node.rhs, "resolve_expression")
         ):
             value = node.lhs.output_field.get_db_prep_value(
                 node.rhs, connection, prepared=True
