@@ -1,4 +1,8 @@
-"""Run the whole suite on SQLite, then again on PostgreSQL.
+"""Run the whole suite on SQLite and on PostgreSQL, side by side.
+
+The two runs share nothing but the secret key (made under a lock), so they run at
+once, each in its own process, its lines marked with the database it runs on; on
+two cores that takes about as long as the slower of them.
 
 PostgreSQL: TEST_DATABASE_URL, else DATABASE_URL when it names PostgreSQL, else the
 local server at 127.0.0.1:5432. When none answers, the PostgreSQL run is skipped
@@ -8,12 +12,23 @@ loudly, or fails with CI=true. Browser tests skip (or fail in CI) without Chromi
 import os
 import subprocess
 import sys
+import threading
+import time
+from dataclasses import dataclass
 
 import psycopg
 
 LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/cloudfactory"
 NO_TESTS_COLLECTED = 5
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@dataclass(frozen=True)
+class Suite:
+    mark: str
+    title: str
+    env: dict[str, str]
+    args: list[str]
 
 
 def postgres_url() -> str:
@@ -30,28 +45,63 @@ def postgres_answers(url: str) -> bool:
     return True
 
 
-def pytest(label: str, env: dict[str, str], args: list[str]) -> int:
-    print(f"\n===== {label} =====", flush=True)
-    code = subprocess.call([sys.executable, "-m", "pytest", *args], env=env)
-    if code == NO_TESTS_COLLECTED:
-        print(f"{label}: no tests were collected; that is a failure.")
-        return 1
+def run(suite: Suite, output_lock: threading.Lock) -> int:
+    """Runs one suite, each of its lines printed whole behind its mark."""
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "--color=no", *suite.args],
+        env={**suite.env, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+    )
+    for line in process.stdout:
+        with output_lock:
+            print(f"[{suite.mark}] {line}", end="", flush=True)
+    code = process.wait()
+    with output_lock:
+        minutes, seconds = divmod(round(time.monotonic() - started), 60)
+        verdict = "passed" if code == 0 else f"FAILED (pytest exit {code})"
+        if code == NO_TESTS_COLLECTED:
+            verdict = "FAILED: no tests were collected"
+        print(
+            f"===== {suite.title}: {verdict} in {minutes} min {seconds} s", flush=True
+        )
     return code
+
+
+def run_side_by_side(suites: list[Suite]) -> list[int]:
+    output_lock = threading.Lock()
+    codes = [0] * len(suites)
+
+    def run_into(index: int) -> None:
+        codes[index] = run(suites[index], output_lock)
+
+    threads = [threading.Thread(target=run_into, args=(i,)) for i in range(len(suites))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return codes
 
 
 def main() -> int:
     args = sys.argv[1:]
     sqlite_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    failures = (
-        pytest("SQLite: unit, integration and browser tests", sqlite_env, args) != 0
-    )
-
+    suites = [
+        Suite("sqlite", "SQLite: unit, integration and browser tests", sqlite_env, args)
+    ]
+    failures = False
     url = postgres_url()
     if postgres_answers(url):
-        pg_env = {**sqlite_env, "DATABASE_URL": url}
-        pg_args = args or ["tests/integration", "tests/e2e"]
-        failures |= (
-            pytest("PostgreSQL: integration and browser tests", pg_env, pg_args) != 0
+        suites.append(
+            Suite(
+                "postgres",
+                "PostgreSQL: integration and browser tests",
+                {**sqlite_env, "DATABASE_URL": url},
+                args or ["tests/integration", "tests/e2e"],
+            )
         )
     else:
         line = (
@@ -60,9 +110,10 @@ def main() -> int:
             "Start it with `pg_ctlcluster --skip-systemctl-redirect "
             "$(ls /etc/postgresql) main start` or set TEST_DATABASE_URL."
         )
-        print(("FAILED: " if IN_CI else "SKIPPED: ") + line)
-        failures |= IN_CI
-    return 1 if failures else 0
+        print(("FAILED: " if IN_CI else "SKIPPED: ") + line, flush=True)
+        failures = IN_CI
+    codes = run_side_by_side(suites)
+    return 1 if failures or any(code != 0 for code in codes) else 0
 
 
 if __name__ == "__main__":

@@ -152,6 +152,45 @@ def test_holding_j_reads_only_the_row_it_stops_on(signed_in_page, customers):
     assert len(panel_reads) < 6
 
 
+def test_a_panel_arriving_late_leaves_the_selection_where_the_keys_moved_it(
+    signed_in_page, customers
+):
+    page = signed_in_page
+    open_customers(page)
+    row(page, "Customer 60").click()
+    expect(panel(page).get_by_role("heading", name="Customer 60")).to_be_visible()
+    held = []
+
+    def hold(route):
+        held.append(route)
+
+    page.route("**/panel", hold)
+
+    page.keyboard.press("j")
+    _wait_for(page, lambda: len(held) == 1)  # Customer 59's panel, held back
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    page.wait_for_timeout(300)  # Customer 57's panel is asked, queued behind
+    held.pop(0).continue_()
+
+    expect(panel(page).get_by_role("heading", name="Customer 59")).to_be_visible()
+    expect(row(page, "Customer 57")).to_have_attribute("aria-selected", "true")
+    _wait_for(page, lambda: len(held) == 1)
+    held.pop(0).continue_()
+    expect(panel(page).get_by_role("heading", name="Customer 57")).to_be_visible()
+    page.keyboard.press("j")
+    expect(row(page, "Customer 56")).to_have_attribute("aria-selected", "true")
+    page.unroute("**/panel", hold)
+
+
+def _wait_for(page, condition, timeout_ms: int = 5_000) -> None:
+    for _ in range(timeout_ms // 50):
+        if condition():
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError("the page did not get there in time")
+
+
 def test_the_table_is_the_one_scroll_area_and_its_header_sticks(
     signed_in_page, customers
 ):

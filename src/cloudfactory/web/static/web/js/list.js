@@ -42,7 +42,11 @@ const panelOpen = () => Boolean(panelSlot?.querySelector("[data-panel]"));
 // Holding j down reads only the row it stops on.
 const FOLLOW_DELAY = 90; // ms
 let followTimer;
+// The row the keyboard moved the open panel to. A panel asked for a row passed
+// on the way, arriving after the keyboard moved on, leaves the selection alone.
+let followed = null;
 function followSoon(row) {
+  followed = row;
   clearTimeout(followTimer);
   followTimer = setTimeout(() => {
     if (row !== current() || !row.isConnected) return;
@@ -54,6 +58,7 @@ function followSoon(row) {
 function closePanel() {
   if (!panelOpen()) return false;
   clearTimeout(followTimer);
+  followed = null;
   panelSlot.replaceChildren();
   const url = new URL(window.location.href);
   url.searchParams.delete("selected");
@@ -103,7 +108,10 @@ document.addEventListener("click", (event) => {
     return;
   }
   const row = event.target.closest("tr[data-row]");
-  if (row) select(row);
+  if (row) {
+    followed = null;
+    select(row);
+  }
 });
 
 // The panel opened: mark its row, and move focus into the panel's heading.
@@ -111,6 +119,8 @@ document.body.addEventListener("htmx:afterSwap", (event) => {
   if (event.detail.target !== panelSlot) return;
   const id = panelSlot.querySelector("[data-panel][data-row-id]")?.dataset.rowId;
   const row = id && document.querySelector(`tr[data-row][data-row-id="${CSS.escape(id)}"]`);
+  if (followed?.isConnected && followed !== row) return; // its own panel is on its way
+  followed = null;
   if (row) {
     for (const other of rows()) other.removeAttribute("aria-selected");
     row.setAttribute("aria-selected", "true");
