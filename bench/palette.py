@@ -55,6 +55,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -242,12 +243,16 @@ def palette_statements(user, term: str) -> tuple[list[Statement], int]:
         found["best"] = palette.best_match(user, q)
 
     statements = [Statement("Best match", *s) for s in capture(best)]
-    shown_url = found["best"].url if found["best"] else ""
+    if hasattr(palette, "_look"):
+        look = partial(palette._look, q=q)
+    else:  # `--code` of an older commit: each kind asked after the best match
+        shown_url = found["best"].url if found["best"] else ""
+        look = partial(palette._found, q=q, shown=shown_url)
     for source in palette.SOURCES:
         page = source.list_page
         if not user.has_perm(page.permission) or not source.asks(q):
             continue
-        asked = capture(lambda source=source: palette._found(source, q, shown_url))
+        asked = capture(partial(look, source))
         statements += [Statement(page.title, *s) for s in asked]
     whole = capture(lambda: palette.palette_results(user, q))
     return statements, len(whole)

@@ -112,18 +112,20 @@ def palette_query(text: str) -> str:
 
 def palette_results(user, q: str) -> list[Group]:
     """The groups the palette shows for `q`: the best match, each kind of
-    record, then commands."""
+    record, then commands. The kinds are asked side by side; a whole email's
+    best match is among what they found."""
     groups = []
-    best = best_match(user, q)
-    if best is not None:
-        groups.append(Group("Best match", [best]))
-    shown = best.url if best else ""
-    asked = [
-        partial(_found, source, q, shown)
+    sources = [
+        source
         for source in SOURCES
         if user.has_perm(source.list_page.permission) and source.asks(q)
     ]
-    groups += [group for group in side_by_side(asked) if group is not None]
+    found = side_by_side([partial(_look, source, q) for source in sources])
+    best = best_match(user, q) or _email_match(q, found)
+    if best is not None:
+        groups.append(Group("Best match", [best]))
+    shown = best.url if best else ""
+    groups += [group for group in map(partial(_group, shown=shown), found) if group]
     commands = _commands(user, q, groups)
     if commands:
         groups.append(Group("Commands", commands, commands=True))
@@ -131,7 +133,8 @@ def palette_results(user, q: str) -> list[Group]:
 
 
 def best_match(user, q: str) -> Result | None:
-    """The one record an exact identifier names, if the member may see it."""
+    """The one record a customer id or a record number names, if the member
+    may see it (a whole email's: `_email_match`)."""
     if match := CUSTOMER_ID.match(q):
         pk = int(match.group(1))
         customer = Customer.objects.filter(pk=pk).first() if pk <= MAX_BIGINT else None
@@ -142,48 +145,58 @@ def best_match(user, q: str) -> Result | None:
         row = model.objects.select_related("customer").filter(number=q.upper()).first()
         if row and user.has_perm(page.permission):
             return _record(page, row, row.number, row.customer.name)
-    if "@" in q and _is_email(q):
-        return _by_email(user, q)
     return None
 
 
-def _by_email(user, email: str) -> Result | None:
-    """The customer, else the tenant user, whose email is exactly `email`,
-    found through the lists' search (the folded column's index)."""
-    wanted = email.casefold()
-    for page in (CUSTOMER_LIST_PAGE, USER_LIST_PAGE):
-        if not user.has_perm(page.permission):
-            continue
-        found = page.query.page(page.query.filter(q=email), limit=PER_GROUP)
-        for row in found.rows:
-            if row.email.casefold() == wanted:
-                title, meta = (
-                    (row.name, row.email)
-                    if page is CUSTOMER_LIST_PAGE
-                    else (row.name, f"{row.email} · {row.customer.name}")
-                )
-                return _record(page, row, title, meta)
-    return None
+@dataclass(frozen=True)
+class Found:
+    """The first rows of a source's list for a query, and how many it holds."""
+
+    source: Source
+    q: str
+    rows: list
+    count: int
+    exact: bool
 
 
-def _found(source: Source, q: str, shown: str) -> Group | None:
-    """The first rows of the source's list for `q` (but the one `shown` as
-    the best match), and "See all N" when there are more."""
-    page = source.list_page
-    query = page.query
+def _look(source: Source, q: str) -> Found:
+    query = source.list_page.query
     f = query.filter(q=q)
-    found = query.page(f, limit=PER_GROUP, count_cap=COUNT_UP_TO)
-    results = [_record(page, row, *source.describe(row)) for row in found.rows]
+    page = query.page(f, limit=PER_GROUP, count_cap=COUNT_UP_TO)
+    count, exact = query.count(f, page, cap=COUNT_UP_TO) if page.rows else (0, True)
+    return Found(source, q, page.rows, count, exact)
+
+
+def _email_match(q: str, found: list[Found]) -> Result | None:
+    """The customer, else the tenant user, whose email is exactly `q`, among
+    the first rows their lists found for it (the folded column's index)."""
+    if "@" not in q or not _is_email(q):
+        return None
+    wanted = q.casefold()
+    for page in (CUSTOMER_LIST_PAGE, USER_LIST_PAGE):
+        for kind in found:
+            if kind.source.list_page is not page:
+                continue
+            for row in kind.rows:
+                if row.email.casefold() == wanted:
+                    return _record(page, row, *kind.source.describe(row))
+    return None
+
+
+def _group(found: Found, shown: str) -> Group | None:
+    """A source's group: its first rows (but the one `shown` as the best
+    match), and "See all N" when there are more."""
+    page = found.source.list_page
+    results = [_record(page, row, *found.source.describe(row)) for row in found.rows]
     results = [result for result in results if result.url != shown]
     if not results:
         return None
-    count, exact = query.count(f, found, cap=COUNT_UP_TO)
-    if count > len(found.rows) or not exact:
-        shown = f"{count:,}" if exact else f"{count:,}+"
+    if found.count > len(found.rows) or not found.exact:
+        shown = f"{found.count:,}" if found.exact else f"{found.count:,}+"
         results.append(
             Result(
                 title=f"See all {shown} in {page.title}",
-                url=f"{_list_url(page.namespace)}?{_q(q)}",
+                url=f"{_list_url(page.namespace)}?{_q(found.q)}",
                 highlight=False,
             )
         )

@@ -4,7 +4,9 @@ how it answers input no one meant to send."""
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from cloudfactory.customers.lists import CUSTOMER_LIST_PAGE
 from cloudfactory.search.models import Recent
@@ -244,3 +246,14 @@ def test_the_kinds_asked_side_by_side_answer_as_in_turn():
     assert groups(html)[:3] == ["Customers", "Users", "Support"]
     assert "See all 7 in Customers" in titles(html)
     assert {"Ada Acme", "Cannot export to Acme ERP"} <= set(titles(html))
+
+
+def test_a_whole_email_is_asked_of_each_kind_once(records):
+    client = client_of("admin")
+    for q in ("ops@acme.test", "ada@acme.test"):
+        with CaptureQueriesContext(connection) as asked:
+            html = palette(client, q)
+        assert groups(html)[0] == "Best match"
+        statements = [(query["sql"]) for query in asked.captured_queries]
+        repeated = {sql for sql in statements if statements.count(sql) > 1}
+        assert not repeated, q
