@@ -10,6 +10,7 @@ from cloudfactory.customers.queries import CUSTOMERS, KEY_INDEX_FILTERS, Custome
 from cloudfactory.customers.services import customer_change_status
 from cloudfactory.textsearch import queries as search_queries
 from cloudfactory.textsearch.indexes import search_key
+from cloudfactory.textsearch.key_tables import refill
 from cloudfactory.users.models import TenantUser
 from cloudfactory.users.queries import TENANT_USERS, TenantUserFilter
 from tests.factories import CustomerFactory, StaffFactory, TenantUserFactory
@@ -144,3 +145,31 @@ def test_the_tenant_users_key_table_holds_the_role_and_counts_by_it():
         count = TENANT_USERS.count(TenantUserFilter(q="mari", role="admin"))
     assert count == (1, True)
     assert any("users_tenantuser_key" in c["sql"] for c in captured)
+
+
+def test_a_refill_lays_the_key_table_out_in_its_filters_order():
+    for n in range(12):
+        CustomerFactory(
+            name=f"Customer {n}",
+            type=("company", "individual")[n % 2],
+            status=("active", "suspended", "inactive")[n % 3],
+        )
+    with connection.cursor() as cursor:
+        refill(cursor, "customers_customer")
+        cursor.execute(
+            "SELECT type, status, id FROM customers_customer_key ORDER BY ctid"
+        )
+        laid_out = cursor.fetchall()
+    assert laid_out == sorted(laid_out)
+    assert key_rows() == expected_rows()
+    assert _triggers_enabled()
+
+
+def _triggers_enabled() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT bool_and(tgenabled = 'O') FROM pg_trigger "
+            "WHERE tgrelid = 'customers_customer'::regclass "
+            "AND tgname LIKE 'customers_customer_key_sync%%'"
+        )
+        return cursor.fetchone()[0]
