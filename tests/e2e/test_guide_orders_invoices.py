@@ -41,6 +41,8 @@ def open_customer_panel(page, name: str):
     page.get_by_role("navigation", name="Main").get_by_role(
         "link", name="Customers"
     ).click()
+    # Loaded, its scripts run: a row clicked before htmx reads it opens nothing.
+    page.wait_for_url("**/customers/")
     expect(page.get_by_role("heading", name="Customers")).to_be_visible()
     link = page.get_by_role("link", name=name, exact=True)
     page.locator("tr[data-row]").filter(has=link).click()
