@@ -14,6 +14,7 @@ from cloudfactory.textsearch.key_tables import refill
 from cloudfactory.users.models import TenantUser
 from cloudfactory.users.queries import TENANT_USERS, TenantUserFilter
 from tests.factories import CustomerFactory, StaffFactory, TenantUserFactory
+from tests.integration.demo.test_load import _disabled_triggers
 
 pytestmark = [
     pytest.mark.django_db,
@@ -162,14 +163,4 @@ def test_a_refill_lays_the_key_table_out_in_its_filters_order():
         laid_out = cursor.fetchall()
     assert laid_out == sorted(laid_out)
     assert key_rows() == expected_rows()
-    assert _triggers_enabled()
-
-
-def _triggers_enabled() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT bool_and(tgenabled = 'O') FROM pg_trigger "
-            "WHERE tgrelid = 'customers_customer'::regclass "
-            "AND tgname LIKE 'customers_customer_key_sync%%'"
-        )
-        return cursor.fetchone()[0]
+    assert _disabled_triggers() == []
