@@ -47,6 +47,7 @@ from cloudfactory.web.list_state import (
     url_without,
 )
 from cloudfactory.web.query import PAGE_SIZE, F, ListQuery, Page
+from cloudfactory.web.results import count_html, more_html, results_html
 from cloudfactory.web.rows import render_rows, rows_template
 from cloudfactory.web.saved_views_http import (
     saved_view_urls,
@@ -113,6 +114,10 @@ class ListPage(Generic[F]):
         return self._panel_url_pattern.replace(str(_ANY_ID), str(int(pk)))
 
     @cached_property
+    def list_url(self) -> str:
+        return reverse(f"{self.namespace}:list")
+
+    @cached_property
     def _panel_url_pattern(self) -> str:
         return reverse(f"{self.namespace}:panel", args=[_ANY_ID])
 
@@ -163,7 +168,9 @@ class ListPage(Generic[F]):
             (c.name, c.cell, c.align, c.priority)
             for c in (columns or self.default_columns)
         )
-        return render_rows(rows_template(cells), self, rows, **context)
+        head, _, tail = self._panel_url_pattern.partition(str(_ANY_ID))
+        template = rows_template(cells, self.namespace, (head, tail))
+        return render_rows(template, rows, **context)
 
     @property
     def partial_note(self) -> str:
@@ -252,8 +259,7 @@ class ListPage(Generic[F]):
                 "first_cursor": cursor_encode(*self.query.cursor(added[0], f))
                 if added
                 else "",
-                "count": count,
-                "count_exact": exact,
+                "count": count_html(self, count, exact) if wants_count else "",
                 "selected_id": form.selected_id,
             }
             return self._render(request, "web/_live.html", context)
@@ -318,13 +324,14 @@ class ListPage(Generic[F]):
         request: HttpRequest,
         params: QueryDict | None = None,
         *,
-        results_template: str = "web/_results.html",
+        results_template: str | None = None,
         column_menu: bool = False,
     ) -> HttpResponse:
         """The list with `params` (by default the request's query): the full
-        page, or for htmx its `results_template` (the rows alone for "load
-        more"); with `column_menu`, the Columns menu's items too (the page
-        reads them only when the menu opens)."""
+        page, or for htmx its results (web/results.py; the rows alone for
+        "load more"), or a `results_template` that shows them as `results`;
+        with `column_menu`, the Columns menu's items too (the page reads them
+        only when the menu opens)."""
         if not request.user.has_perm(self.permission):
             raise PermissionDenied
         if opened := view_link_redirect(self, request):
@@ -345,10 +352,9 @@ class ListPage(Generic[F]):
                 "errors": form_sentences(form),
                 **menu,
             }
-            if partial:
-                return self._render(request, results_template, context, 400)
-            context.update(self._page_context(request, None))
-            return self._render(request, self.template, context, 400)
+            return self._with_results(
+                request, context, partial, results_template, status=400
+            )
 
         f = form.to_filter()
         page = self.query.page(f, after=form.after, limit=PAGE_SIZE)
@@ -377,12 +383,29 @@ class ListPage(Generic[F]):
             and request.user.has_perm(self.export.permission),
         }
         if form.after is not None and partial:
-            return self._render(request, "web/_rows.html", context)
+            return self._html(more_html(context))
         context["count"], context["count_exact"] = self.query.count(f, page)
+        return self._with_results(request, context, partial, results_template)
+
+    def _with_results(
+        self,
+        request: HttpRequest,
+        context: dict,
+        partial: bool,
+        results_template: str | None,
+        *,
+        status: int = 200,
+    ) -> HttpResponse:
+        """The results `context` describes: for htmx (`partial`), alone or in
+        `results_template`; else in the full page."""
+        results = results_html(context)
+        if partial and results_template is None:
+            return self._html(results, status)
+        context["results"] = results
         if partial:
-            return self._render(request, results_template, context)
-        context.update(self._page_context(request, form.selected_id))
-        return self._render(request, self.template, context)
+            return self._render(request, results_template, context, status)
+        context.update(self._page_context(request, context.get("selected_id")))
+        return self._render(request, self.template, context, status)
 
     def row_context(
         self,
@@ -490,10 +513,11 @@ class ListPage(Generic[F]):
         return context
 
     def _render(self, request, template, context, status=200) -> HttpResponse:
-        response = render(request, template, context, status=status)
-        # One URL answers with a page or a fragment: caches must keep them apart.
-        patch_vary_headers(response, ["HX-Request"])
-        return response
+        return _varies(render(request, template, context, status=status))
+
+    @staticmethod
+    def _html(html: SafeString, status: int = 200) -> HttpResponse:
+        return _varies(HttpResponse(html, status=status))
 
     def _next_url(
         self, params: QueryDict, page: Page, f: F, columns: tuple[Column, ...]
@@ -528,3 +552,9 @@ class ListPage(Generic[F]):
                 "aria_sort": direction,
             }
         return links
+
+
+def _varies(response: HttpResponse) -> HttpResponse:
+    # One URL answers with a page or a fragment: caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response

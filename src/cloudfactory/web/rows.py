@@ -26,8 +26,8 @@ def timestamp(context, value: datetime | None, style: str = "day") -> Markup:
     if value is None:
         return Markup("")
     local = value.astimezone(context["time_zone"])
-    shown = cf.ago(value) if style == "ago" else local.strftime("%-d %b %Y")
     exact = local.strftime("%-d %b %Y, %H:%M:%S %Z")
+    shown = cf.ago(value) if style == "ago" else exact.partition(",")[0]
     # Markup.format costs as much as the rest of a row's cells.
     return Markup(  # noqa: S704 - every part is escaped
         f'<time datetime="{escape(local.isoformat())}" title="{escape(exact)}">'
@@ -54,35 +54,55 @@ ENVIRONMENT.filters.update(
     label=label,
     money_exact=cf.money_exact,
     number=cf.number,
-    panel_url=cf.panel_url,
     timestamp=timestamp,
     tone=cf.tone,
 )
 
-# One row: it opens its panel; `oob` replaces a row already on screen.
+# One row: it opens its panel; `oob` replaces a row already on screen. The
+# list's own parts (NAMESPACE, and PANEL_HEAD and PANEL_TAIL around the row's
+# id) are written in when the template is compiled, not looked up every row.
 ROW = (
-    '<tr id="{{ list.namespace }}-row-{{ row.pk }}" class="row" data-row '
-    'data-row-id="{{ row.pk }}" tabindex="-1"'
-    '{% if row.pk == selected_id %} aria-selected="true"{% endif %}\n'
-    '    hx-get="{{ row.pk|panel_url(list) }}" hx-target="#panel" '
-    'hx-swap="innerHTML" hx-push-url="{{ select_url }}{{ row.pk }}"'
+    "{% set pk = row.pk %}"
+    '<tr id="NAMESPACE-row-{{ pk }}" class="row" data-row '
+    'data-row-id="{{ pk }}" tabindex="-1"'
+    '{% if pk == selected_id %} aria-selected="true"{% endif %}\n'
+    '    hx-get="PANEL_HEAD{{ pk }}PANEL_TAIL" hx-target="#panel" '
+    'hx-swap="innerHTML" hx-push-url="{{ select_url }}{{ pk }}"'
     '{% if oob %} hx-swap-oob="true"{% endif %}>\n'
-    "  {cells}\n"
+    "  CELLS\n"
     "</tr>\n"
 )
 
 
 @lru_cache(maxsize=256)
-def rows_template(cells: tuple[tuple[str, str, str, int], ...]) -> jinja2.Template:
+def rows_template(
+    cells: tuple[tuple[str, str, str, int], ...],
+    namespace: str,
+    panel_url: tuple[str, str],
+) -> jinja2.Template:
     """The template of a list's rows from its cells, in column order: (column
-    name, cell template, "start" or "end" alignment, priority) each. Compiled
-    once per distinct tuple: one per set of columns staff choose to show."""
+    name, cell template, "start" or "end" alignment, priority) each; the
+    list's URL `namespace`; its panels' URL as the parts before and after a
+    row's id. Compiled once per distinct set of columns staff choose."""
     tds = "".join(
         f'<td class="{cell_class(name, align)}" data-priority="{priority}">{cell}</td>'
         for name, cell, align, priority in cells
     )
-    row = ROW.replace("{cells}", tds)
+    head, tail = (_literal(part) for part in panel_url)
+    row = (
+        ROW.replace("NAMESPACE", _literal(namespace))
+        .replace("PANEL_HEAD", head)
+        .replace("PANEL_TAIL", tail)
+        .replace("CELLS", tds)
+    )
     return ENVIRONMENT.from_string("{% for row in rows %}" + row + "{% endfor %}")
+
+
+def _literal(text: str) -> str:
+    """`text` escaped for markup, to be written into a template as it is."""
+    if "{" in text or "}" in text:
+        raise ValueError(f"{text!r} would be read as template syntax.")
+    return str(escape(text))
 
 
 def cell_class(name: str, align: str) -> str:
@@ -93,7 +113,6 @@ def cell_class(name: str, align: str) -> str:
 
 def render_rows(
     template: jinja2.Template,
-    list_page,
     rows: Iterable,
     *,
     q: str = "",
@@ -102,7 +121,6 @@ def render_rows(
     oob: bool = False,
 ) -> SafeString:
     html = template.render(
-        list=list_page,
         rows=rows,
         q=q or "",
         select_url=select_url or "?selected=",
