@@ -537,16 +537,22 @@ def _count_keys(model, piece: str, equalities, up_to: int) -> int:
     key exactly when its text holds the piece, unless the text holds a key
     letter itself (`odd`, checked instead). `piece` holds no key letter."""
     key = search_key(piece)
+    pattern = _key_pattern(model, piece)
     where = [f"k.{connection.ops.quote_name(column)} = %s" for column, _ in equalities]
+    params = [*(value for _, value in equalities), pattern]
+    where.append("k.key LIKE %s ESCAPE '\\'")
+    if pattern != like_pattern(key):
+        # The index was asked for parts of the key, or for its head alone.
+        where.append("strpos(k.key, %s) > 0")
+        params.append(key)
+    where.append("(k.odd IS NULL OR strpos(k.odd, %s) > 0)")
+    params.append(piece)
     sql = (
         f"SELECT COUNT(*) FROM (SELECT 1 FROM {key_table(model._meta.db_table)} k "
-        f"WHERE {' AND '.join([*where, ''])}k.key LIKE %s ESCAPE '\\' "
-        f"AND strpos(k.key, %s) > 0 AND (k.odd IS NULL OR strpos(k.odd, %s) > 0) "
-        f"LIMIT {int(up_to)}) c"
+        f"WHERE {' AND '.join(where)} LIMIT {int(up_to)}) c"
     )
-    params = [*(value for _, value in equalities), _key_pattern(model, piece)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, key, piece])
+        cursor.execute(sql, params)
         return cursor.fetchone()[0]
 
 

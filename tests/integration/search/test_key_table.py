@@ -104,6 +104,20 @@ def test_a_count_in_the_key_table_is_the_count_of_the_text(q, holders):
 
 
 @pytest.mark.parametrize(
+    "q, whole_key_asked", [("acme xyl", True), ("acme xylophone", False)]
+)
+def test_a_count_checks_the_whole_piece_only_when_the_index_was_asked_less(
+    q, whole_key_asked
+):
+    # The index is asked for the key of the first INDEXED_CHARS characters.
+    CustomerFactory(name="Acme Xylophone", type="company")
+    CustomerFactory(name="Acme Xylophoni", type="company")  # the same first 12
+    count, exact, counts = counted(q, type="company")
+    assert (count, exact) == (2 if whole_key_asked else 1, True)
+    assert ("strpos(k.key" in counts[0]) is not whole_key_asked
+
+
+@pytest.mark.parametrize(
     "filters, keyed",
     [
         ({}, True),
