@@ -11,7 +11,7 @@ are not offered.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import partial
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
@@ -196,20 +196,15 @@ def _group(found: Found, shown: str) -> Group | None:
         results.append(
             Result(
                 title=f"See all {shown} in {page.title}",
-                url=f"{_list_url(page.namespace)}?{_q(found.q)}",
+                url=f"{page.list_url}?{_q(found.q)}",
                 highlight=False,
             )
         )
     return Group(page.title, results)
 
 
-@cache
-def _list_url(namespace: str) -> str:
-    return reverse(f"{namespace}:list")
-
-
 def _record(page: ListPage, row, title: str, meta: str) -> Result:
-    url = f"{_list_url(page.namespace)}?selected={row.pk}"
+    url = f"{page.list_url}?selected={row.pk}"
     return Result(
         title=title, url=url, meta=meta, data={"kind": page.namespace}, record=row
     )

@@ -111,15 +111,19 @@ class ListPage(Generic[F]):
 
     def panel_url(self, pk: int) -> str:
         """The URL of row `pk`'s detail panel: one reverse per list, not per row."""
-        return self._panel_url_pattern.replace(str(_ANY_ID), str(int(pk)))
+        head, tail = self._panel_url_parts
+        return f"{head}{int(pk)}{tail}"
 
     @cached_property
     def list_url(self) -> str:
         return reverse(f"{self.namespace}:list")
 
     @cached_property
-    def _panel_url_pattern(self) -> str:
-        return reverse(f"{self.namespace}:panel", args=[_ANY_ID])
+    def _panel_url_parts(self) -> tuple[str, str]:
+        """A panel's URL before and after the row's id."""
+        pattern = reverse(f"{self.namespace}:panel", args=[_ANY_ID])
+        head, _, tail = pattern.partition(str(_ANY_ID))
+        return head, tail
 
     @cached_property
     def default_columns(self) -> tuple[Column, ...]:
@@ -168,8 +172,7 @@ class ListPage(Generic[F]):
             (c.name, c.cell, c.align, c.priority)
             for c in (columns or self.default_columns)
         )
-        head, _, tail = self._panel_url_pattern.partition(str(_ANY_ID))
-        template = rows_template(cells, self.namespace, (head, tail))
+        template = rows_template(cells, self.namespace, self._panel_url_parts)
         return render_rows(template, rows, **context)
 
     @property
@@ -259,7 +262,7 @@ class ListPage(Generic[F]):
                 "first_cursor": cursor_encode(*self.query.cursor(added[0], f))
                 if added
                 else "",
-                "count": count_html(self, count, exact) if wants_count else "",
+                "count_html": count_html(self, count, exact) if wants_count else "",
                 "selected_id": form.selected_id,
             }
             return self._render(request, "web/_live.html", context)
