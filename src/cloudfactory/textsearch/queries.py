@@ -8,7 +8,10 @@ A piece of three characters or more is found one of two ways:
   limit x filtered rows / matches rows: few for a common piece, all for a rare one.
 - lookup: every row holding the piece through the trigram index (pg_trgm on
   PostgreSQL, FTS5 on SQLite), filtered, then sorted. It reads every holder:
-  few for a rare piece, a fifth of the table for a very common one.
+  few for a rare piece, a fifth of the table for a very common one. On
+  PostgreSQL, a table with a key table (textsearch.key_tables) finds the
+  holders' ids there, by the piece's runs of four letters, and reads their
+  rows alone.
 
 Which reads fewer rows depends on how common the piece is among the filtered
 rows, which the planners cannot know (PostgreSQL guesses 100 rows for any
@@ -38,7 +41,7 @@ from django.db.models.sql.where import AND, WhereNode
 
 from cloudfactory.text import fold
 from cloudfactory.textsearch.indexes import fts_table, search_key, search_key_sql
-from cloudfactory.textsearch.key_tables import KEY_LETTERS, key_table
+from cloudfactory.textsearch.key_tables import KEY_LETTERS, key_pairs, key_table
 from cloudfactory.textsearch.sample import cached_sample, read_ahead
 
 # Pieces shorter than this have no trigram: their search walks a bounded window.
@@ -186,19 +189,21 @@ def _equalities(
 
 
 def estimate(
-    qs: QuerySet, piece: str, indexed: tuple[str, ...] = ()
+    qs: QuerySet, piece: str, indexed: tuple[str, ...] = (), keyed: bool = False
 ) -> Estimate | None:
     """How many rows of `qs` hold `piece`, judged on about SAMPLE_ROWS rows of
     the table: the process's sample of a large table when `qs` has no filter,
     else one query. None when `qs`'s filters need a join. `indexed`: the
-    columns the key index holds beside the key (PostgreSQL)."""
+    columns the key index holds beside the key (PostgreSQL); `keyed`: a
+    lookup finds the holders in the table's key table, which reads the rows
+    of those alone."""
     where = _where_sql(qs)
     if where is None:
         return None
     filters, filter_params = where
     kept = cached_sample(qs.model._meta.db_table)
     looked_up = 0.0  # rows a lookup through the index finds
-    if kept is not None and connection.vendor == "postgresql":
+    if kept is not None and connection.vendor == "postgresql" and not keyed:
         looked_up = kept.key_segments(piece[:INDEXED_CHARS])[1] * kept.size
     if kept is not None and not filters:
         met, read = kept.holding(piece)
@@ -368,8 +373,24 @@ def _key_pattern(model, piece: str) -> str:
     return "%" + "%".join(like_pattern(part)[1:-1] for part in segments) + "%"
 
 
-def _holders_sql(qs: QuerySet, piece: str, est: Estimate | None):
-    """PostgreSQL: a SELECT of every column of the rows of `qs` holding `piece`."""
+def _holders_sql(
+    qs: QuerySet, piece: str, est: Estimate | None, keyed: tuple[str, ...] | None
+):
+    """PostgreSQL: a SELECT of every column of the rows of `qs` holding `piece`.
+    `keyed`: the filter columns of the table's key table, when it has one."""
+    equalities = _keyed(qs, piece, keyed)
+    if equalities is not None:
+        # The holders' ids from the key table, which checks the piece and the
+        # filters on its narrow rows; the rows of those alone are read.
+        where, params = _keys_where(qs.model, piece, equalities)
+        table = connection.ops.quote_name(qs.model._meta.db_table)
+        in_keys = RawSQL(  # noqa: S611 - parameters bound
+            f"{table}.id = ANY(ARRAY(SELECT k.id FROM "
+            f"{key_table(qs.model._meta.db_table)} k WHERE {where}))",
+            params,
+            output_field=BooleanField(),
+        )
+        return qs.filter(in_keys).order_by().query.sql_with_params()
     where = _where_sql(qs)
     if (
         est is None
@@ -398,13 +419,13 @@ def _holders_sql(qs: QuerySet, piece: str, est: Estimate | None):
     return holders.query.sql_with_params()
 
 
-def _indexed_search(qs, piece, ordering, limit, est) -> list:
+def _indexed_search(qs, piece, ordering, limit, est, keyed) -> list:
     """Every holder through the trigram index, filtered and sorted; at most
     `limit` rows, each with how many were found (TOTAL)."""
     order = _order_sql(qs, ordering, "f")
     if connection.vendor == "postgresql":
         # MATERIALIZED keeps the planner from walking the sort index instead.
-        found, params = _holders_sql(qs, piece, est)
+        found, params = _holders_sql(qs, piece, est, keyed)
         sql = (
             f"WITH f AS MATERIALIZED ({found}) "
             f"SELECT *, COUNT(*) OVER () AS {TOTAL} FROM f "
@@ -453,7 +474,8 @@ def search_page(
         # A bounded look past the window's end (an index walk of SHORT_WINDOW rows).
         beyond = qs.order_by(*ordering)[SHORT_WINDOW : SHORT_WINDOW + 1].exists()
         return SearchPage(rows, exhaustive=not beyond)
-    est = estimate(qs, piece, indexed)
+    keyed = indexed if key_table else None
+    est = estimate(qs, piece, indexed, keyed=_keyed(qs, piece, keyed) is not None)
     cost = LOOKUP_COST.get(connection.vendor, 1.0)
     window = walk_window(est, limit, cost, count_up_to)
     if window:
@@ -463,10 +485,9 @@ def search_page(
         if len(rows) >= limit:
             if count_up_to is None:
                 return SearchPage(rows)
-            keyed = indexed if key_table else None
             total = _holders_up_to(qs, piece, count_up_to, est, keyed)
             return SearchPage(rows, total=total)
-    rows = _indexed_search(qs, piece, ordering, limit, est)
+    rows = _indexed_search(qs, piece, ordering, limit, est, keyed)
     return SearchPage(rows, total=getattr(rows[0], TOTAL) if rows else 0)
 
 
@@ -511,8 +532,9 @@ def search_count(
             counted = cursor.fetchone()[0]
         beyond = qs.order_by(*ordering)[SHORT_WINDOW : SHORT_WINDOW + 1].exists()
         return min(counted, cap), counted <= cap and not beyond
-    est = estimate(qs, piece, indexed)
-    counted = _holders_up_to(qs, piece, cap + 1, est, indexed if key_table else None)
+    keyed = indexed if key_table else None
+    est = estimate(qs, piece, indexed, keyed=_keyed(qs, piece, keyed) is not None)
+    counted = _holders_up_to(qs, piece, cap + 1, est, keyed)
     return min(counted, cap), counted <= cap
 
 
@@ -524,36 +546,60 @@ def _holders_up_to(
     columns of the table's key table, when it has one (PostgreSQL)."""
     if est is not None and _counts_beyond(est, up_to):
         return up_to
-    if keyed is not None and connection.vendor == "postgresql":
-        equalities = _equalities(qs, keyed)
-        if equalities is not None and not KEY_LETTERS.search(piece):
-            return _count_keys(qs.model, piece, equalities, up_to)
+    equalities = _keyed(qs, piece, keyed)
+    if equalities is not None:
+        return _count_keys(qs.model, piece, equalities, up_to)
     return _count_holders(qs, piece, up_to, est)
 
 
 def _count_keys(model, piece: str, equalities, up_to: int) -> int:
     """Rows holding `piece` and equal to `equalities`, counted up to `up_to`
-    in the table's key table (textsearch.key_tables): a key holds the piece's
-    key exactly when its text holds the piece, unless the text holds a key
-    letter itself (`odd`, checked instead). `piece` holds no key letter."""
+    in the table's key table (textsearch.key_tables). `piece` holds no key
+    letter."""
+    where, params = _keys_where(model, piece, equalities)
+    sql = (
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM {key_table(model._meta.db_table)} k "
+        f"WHERE {where} LIMIT {int(up_to)}) c"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+def _keys_where(model, piece: str, equalities) -> tuple[str, list]:
+    """The condition on the key table `k` of the rows holding `piece` and
+    equal to `equalities`: a key holds the piece's key exactly when its text
+    holds the piece, unless the text holds a key letter itself (`odd`,
+    checked instead). The index is asked for the runs of four letters of the
+    key of the piece's first INDEXED_CHARS characters, or, for a piece of
+    three, its trigram. `piece` holds no key letter."""
     key = search_key(piece)
-    pattern = _key_pattern(model, piece)
-    where = [f"k.{connection.ops.quote_name(column)} = %s" for column, _ in equalities]
-    params = [*(value for _, value in equalities), pattern]
-    where.append("k.key LIKE %s ESCAPE '\\'")
-    if pattern != like_pattern(key):
+    quote = connection.ops.quote_name
+    where = [f"k.{quote(column)} = %s" for column, _ in equalities]
+    params = [value for _, value in equalities]
+    pairs = key_pairs(search_key(piece[:INDEXED_CHARS]))
+    if len(pairs) >= 3:
+        where.append("k.pairs LIKE %s ESCAPE '\\'")
+        params.append(like_pattern(pairs))
+    else:
+        where.append("k.key LIKE %s ESCAPE '\\'")
+        params.append(_key_pattern(model, piece))
+    if params[-1] != like_pattern(key):
         # The index was asked for parts of the key, or for its head alone.
         where.append("strpos(k.key, %s) > 0")
         params.append(key)
     where.append("(k.odd IS NULL OR strpos(k.odd, %s) > 0)")
     params.append(piece)
-    sql = (
-        f"SELECT COUNT(*) FROM (SELECT 1 FROM {key_table(model._meta.db_table)} k "
-        f"WHERE {' AND '.join(where)} LIMIT {int(up_to)}) c"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()[0]
+    return " AND ".join(where), params
+
+
+def _keyed(qs: QuerySet, piece: str, keyed: tuple[str, ...] | None):
+    """The equalities of `qs`'s filters when its key table can find the
+    holders of `piece` (PostgreSQL, every filter an equality on its columns,
+    no key letter in the piece); else None."""
+    if keyed is None or connection.vendor != "postgresql" or KEY_LETTERS.search(piece):
+        return None
+    return _equalities(qs, keyed)
 
 
 def _counts_beyond(est: Estimate, up_to: int) -> bool:
@@ -568,7 +614,7 @@ def _counts_beyond(est: Estimate, up_to: int) -> bool:
 def _count_holders(qs: QuerySet, piece: str, up_to: int, est) -> int:
     """Rows of `qs` holding `piece`, counted up to `up_to` through the trigram index."""
     if connection.vendor == "postgresql":
-        found, params = _holders_sql(qs, piece, est)
+        found, params = _holders_sql(qs, piece, est, None)
         sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM ({found}) f LIMIT {int(up_to)}) c"
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

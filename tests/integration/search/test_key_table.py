@@ -10,7 +10,7 @@ from cloudfactory.customers.queries import CUSTOMERS, KEY_INDEX_FILTERS, Custome
 from cloudfactory.customers.services import customer_change_status
 from cloudfactory.textsearch import queries as search_queries
 from cloudfactory.textsearch.indexes import search_key
-from cloudfactory.textsearch.key_tables import refill
+from cloudfactory.textsearch.key_tables import key_pairs, refill
 from cloudfactory.users.models import TenantUser
 from cloudfactory.users.queries import TENANT_USERS, TenantUserFilter
 from tests.factories import CustomerFactory, StaffFactory, TenantUserFactory
@@ -24,7 +24,9 @@ pytestmark = [
 
 def key_rows() -> dict[int, tuple]:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id, type, status, key, odd FROM customers_customer_key")
+        cursor.execute(
+            "SELECT id, type, status, key, odd, pairs FROM customers_customer_key"
+        )
         return {row[0]: row[1:] for row in cursor.fetchall()}
 
 
@@ -35,6 +37,7 @@ def expected_rows() -> dict[int, tuple]:
             c.status,
             search_key(c.search_text),
             c.search_text if search_queries.KEY_LETTERS.search(c.search_text) else None,
+            key_pairs(search_key(c.search_text)),
         )
         for c in Customer.objects.all()
     }
@@ -67,6 +70,15 @@ def test_the_key_table_follows_inserts_updates_and_deletes():
         cursor.execute("DELETE FROM activity_event WHERE customer_id = %s", [second.pk])
         cursor.execute("DELETE FROM customers_customer WHERE id = %s", [second.pk])
     assert list(key_rows()) == [first.pk]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Ab", "A", "Zoë Ørsted-Łukasz", "Ivan Петров", "李小龍 Ltd", "Rocket 🚀 Labs"],
+)
+def test_the_key_tables_pairs_are_the_pairs_the_search_asks_for(name):
+    CustomerFactory(name=name)
+    assert key_rows() == expected_rows()
 
 
 def test_a_text_holding_a_key_letter_keeps_its_text_beside_its_key():
@@ -104,17 +116,39 @@ def test_a_count_in_the_key_table_is_the_count_of_the_text(q, holders):
 
 
 @pytest.mark.parametrize(
-    "q, whole_key_asked", [("acme xyl", True), ("acme xylophone", False)]
+    "q, holders, asked",
+    [
+        ("xyl", 2, "k.key LIKE"),
+        ("acme xyl", 2, "k.pairs LIKE"),
+        ("acme xylophone", 1, "k.pairs LIKE"),
+    ],
 )
-def test_a_count_checks_the_whole_piece_only_when_the_index_was_asked_less(
-    q, whole_key_asked
+def test_a_count_asks_the_index_for_runs_of_four_and_checks_the_whole_piece(
+    q, holders, asked
 ):
-    # The index is asked for the key of the first INDEXED_CHARS characters.
+    # The index is asked for the key of the first INDEXED_CHARS characters: a
+    # trigram, or, from four characters, the runs of four, which it may find
+    # in a key that does not hold the piece.
     CustomerFactory(name="Acme Xylophone", type="company")
     CustomerFactory(name="Acme Xylophoni", type="company")  # the same first 12
     count, exact, counts = counted(q, type="company")
-    assert (count, exact) == (2 if whole_key_asked else 1, True)
-    assert ("strpos(k.key" in counts[0]) is not whole_key_asked
+    assert (count, exact) == (holders, True)
+    assert asked in counts[0]
+    assert ("strpos(k.key" in counts[0]) is (asked == "k.pairs LIKE")
+
+
+def test_runs_of_four_that_share_their_spelling_find_only_the_holders():
+    # The Latin "a" (97) and the Cyrillic "а" (1072) are 13 spans of 75
+    # apart: the runs "lana" and "lanа" are spelled alike.
+    cyrillic_a = "\u0430"
+    assert key_pairs("lana") == key_pairs(f"lan{cyrillic_a}") != key_pairs("lane")
+    latin = CustomerFactory(name="Svetlana Kaya")
+    CustomerFactory(name=f"Svetlan{cyrillic_a} Kaya")
+    assert counted("lana")[:2] == (1, True)
+    assert CUSTOMERS.count(CustomerFilter(q="lana")) == (1, True)
+    assert [c.pk for c in CUSTOMERS.page(CustomerFilter(q="tlana"), limit=5).rows] == [
+        latin.pk
+    ]
 
 
 @pytest.mark.parametrize(
@@ -178,3 +212,46 @@ def test_a_refill_lays_the_key_table_out_in_its_filters_order():
     assert laid_out == sorted(laid_out)
     assert key_rows() == expected_rows()
     assert _disabled_triggers() == []
+
+
+def looked_up(q: str, **filters) -> tuple[list[int], int, list[str]]:
+    """The Customers list's first page of `q`, found by lookup, its count,
+    and the lookup's SQL."""
+    with CaptureQueriesContext(connection) as captured:
+        page = CUSTOMERS.page(CustomerFilter(q=q, **filters), limit=3)
+    lookups = [c["sql"] for c in captured if search_queries.TOTAL in c["sql"]]
+    return [c.pk for c in page.rows], page.total, lookups
+
+
+@pytest.mark.parametrize(
+    "q, filters",
+    [
+        ("acme", {}),
+        ("cme x", {"type": "company"}),
+        ("acme xylophone", {"type": "company", "status": "active"}),
+        ("xyl", {"status": "suspended"}),
+        ("eɐx", {}),
+    ],
+)
+def test_a_lookup_finds_the_holders_in_the_key_table_as_the_table_would(
+    monkeypatch, q, filters
+):
+    monkeypatch.setattr(search_queries, "LOOKUP_COST", {connection.vendor: 1e-9})
+    for n, name in enumerate(
+        ["Acme Xylophone", "Acme Xylophoni", "Acmeɐxylo", "Acme Zed", "Other Xyl"] * 2
+    ):
+        CustomerFactory(
+            name=name,
+            type=("company", "individual")[n % 2],
+            status=("active", "suspended")[n // 5],
+        )
+    rows, total, [lookup] = looked_up(q, **filters)
+    assert ("customers_customer_key" in lookup) is (q != "eɐx")
+    monkeypatch.setattr(search_queries, "_keyed", lambda qs, piece, keyed: None)
+    assert looked_up(q, **filters)[:2] == (rows, total)
+    expected = [
+        c.pk
+        for c in Customer.objects.filter(**filters).order_by("-created_at", "-id")
+        if q in c.search_text
+    ]
+    assert (rows, total) == (expected[:3], len(expected)) and expected
