@@ -30,7 +30,7 @@ of the list and the result says it is not exhaustive.
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
@@ -116,6 +116,8 @@ class Estimate:
     # Whether the filters are ANDed with the piece inside the key index, so a
     # lookup fetches the rows of `matches`, not of `holders`.
     anded: bool = False
+    # Whether a lookup finds the holders' ids in the table's key table.
+    keyed: bool = False
 
 
 def like_pattern(piece: str) -> str:
@@ -194,22 +196,19 @@ def estimate(
     """How many rows of `qs` hold `piece`, judged on about SAMPLE_ROWS rows of
     the table: the process's sample of a large table when `qs` has no filter,
     else one query. None when `qs`'s filters need a join. `indexed`: the
-    columns the key index holds beside the key (PostgreSQL); `keyed`: a
-    lookup finds the holders in the table's key table, which reads the rows
-    of those alone."""
+    columns the key index holds beside the key (PostgreSQL); `keyed`: the
+    table's key table can look the piece up (`_keyed`), which the estimate
+    weighs against the table's own index (`Estimate.keyed`)."""
     where = _where_sql(qs)
     if where is None:
         return None
     filters, filter_params = where
     kept = cached_sample(qs.model._meta.db_table)
-    looked_up = 0.0  # rows a lookup through the index finds
-    if kept is not None and connection.vendor == "postgresql" and not keyed:
-        looked_up = kept.key_segments(piece[:INDEXED_CHARS])[1] * kept.size
     if kept is not None and not filters:
         met, read = kept.holding(piece)
         holders = met / max(read, 1) * kept.size
-        return Estimate(
-            kept.size, holders, holders, found=max(looked_up, holders), met=met
+        return _looked_up(
+            Estimate(kept.size, holders, holders, met=met), kept, piece, keyed
         )
     holds = "search_text LIKE %s ESCAPE '\\'"
     pattern = like_pattern(piece)
@@ -232,16 +231,32 @@ def estimate(
         bool(indexed) and connection.vendor == "postgresql" and _filters_on(qs, indexed)
     )
     if table_size <= SAMPLE_ROWS:  # the sample was the whole table
-        return Estimate(rows, matches, holders, exact=True, anded=anded)
-    holders *= scale
-    return Estimate(
+        est = Estimate(rows, matches, holders, exact=True, anded=anded)
+        return _looked_up(est, kept, piece, keyed)
+    est = Estimate(
         rows * scale,
         matches * scale,
-        holders,
-        found=max(looked_up, holders),
+        holders * scale,
+        found=holders * scale,
         met=int(matches),
         anded=anded,
     )
+    return _looked_up(est, kept, piece, keyed)
+
+
+def _looked_up(est: Estimate, kept, piece: str, keyed: bool) -> Estimate:
+    """`est` with what a lookup finds, judged on the table's sample `kept`
+    (PostgreSQL): the holders alone when the key table can find them and
+    costs less there (`keyed`), else the rows the trigram index finds."""
+    if kept is None or connection.vendor != "postgresql":
+        return est
+    head = piece[:INDEXED_CHARS]
+    share = est.holders / max(kept.size, 1)
+    filtered = est.matches / max(est.holders, 1)  # the holders the filters keep
+    if keyed and kept.keyed_lookup_cheaper(head, share, filtered):
+        return replace(est, found=est.holders, keyed=True)
+    found = kept.key_segments(head)[1] * kept.size
+    return replace(est, found=max(found, est.holders))
 
 
 def _sample_sql(table: str) -> tuple[str, str, str]:
@@ -378,7 +393,7 @@ def _holders_sql(
 ):
     """PostgreSQL: a SELECT of every column of the rows of `qs` holding `piece`.
     `keyed`: the filter columns of the table's key table, when it has one."""
-    equalities = _keyed(qs, piece, keyed)
+    equalities = _keyed(qs, piece, keyed) if est is not None and est.keyed else None
     if equalities is not None:
         # The holders' ids from the key table, which checks the piece and the
         # filters on its narrow rows; the rows of those alone are read.

@@ -98,3 +98,12 @@ def test_a_kept_sample_judges_a_common_piece_on_its_first_holders():
     # A rarer piece is judged on every text.
     rare = sample.Sample(size=1e6, texts=["abc one"] + ["xyz two"] * 1_999)
     assert rare.holding("abc") == (1, 2_000)
+
+
+def test_the_key_table_looks_up_a_piece_whose_trigrams_are_common():
+    # 'illin': each of its trigrams in many keys, the piece in few.
+    texts = ["william lin"] * 300 + ["phillip ellis"] * 300 + ["ada gillingham"]
+    kept = sample.Sample(size=1e6, texts=texts + ["ada smith"] * 399)
+    assert kept.keyed_lookup_cheaper("illin", holders=1 / 1_000, kept=1.0)
+    # 'gham': trigrams as rare as the piece, which find its rows alone.
+    assert not kept.keyed_lookup_cheaper("gham", holders=1 / 1_000, kept=1.0)
