@@ -9,9 +9,9 @@ A piece of three characters or more is found one of two ways:
 - lookup: every row holding the piece through the trigram index (pg_trgm on
   PostgreSQL, FTS5 on SQLite), filtered, then sorted. It reads every holder:
   few for a rare piece, a fifth of the table for a very common one. On
-  PostgreSQL, a table with a key table (textsearch.key_tables) finds the
-  holders' ids there, by the piece's runs of four letters, and reads their
-  rows alone.
+  PostgreSQL, a table with a key table (textsearch.key_tables) may find the
+  holders' ids there instead, by the piece's runs of four letters, and read
+  their rows alone: where its trigrams are common but the piece is not.
 
 Which reads fewer rows depends on how common the piece is among the filtered
 rows, which the planners cannot know (PostgreSQL guesses 100 rows for any
@@ -194,8 +194,9 @@ def estimate(
     qs: QuerySet, piece: str, indexed: tuple[str, ...] = (), keyed: bool = False
 ) -> Estimate | None:
     """How many rows of `qs` hold `piece`, judged on about SAMPLE_ROWS rows of
-    the table: the process's sample of a large table when `qs` has no filter,
-    else one query. None when `qs`'s filters need a join. `indexed`: the
+    the table: the process's sample of a large table when `qs` has no filter
+    or equalities on the `indexed` columns it holds, else one query. None when
+    `qs`'s filters need a join. `indexed`: the
     columns the key index holds beside the key (PostgreSQL); `keyed`: the
     table's key table can look the piece up (`_keyed`), which the estimate
     weighs against the table's own index (`Estimate.keyed`)."""
@@ -203,13 +204,26 @@ def estimate(
     if where is None:
         return None
     filters, filter_params = where
-    kept = cached_sample(qs.model._meta.db_table)
+    kept = cached_sample(qs.model._meta.db_table, indexed)
     if kept is not None and not filters:
         met, read = kept.holding(piece)
         holders = met / max(read, 1) * kept.size
         return _looked_up(
             Estimate(kept.size, holders, holders, met=met), kept, piece, keyed
         )
+    equalities = _equalities(qs, indexed) if kept is not None else None
+    if equalities and (counted := kept.filtered(piece, equalities)) is not None:
+        rows, matches = counted
+        met, read = kept.holding(piece)
+        scale = kept.size / max(len(kept.texts), 1)
+        est = Estimate(
+            rows * scale,
+            matches * scale,
+            met / max(read, 1) * kept.size,
+            met=matches,
+            anded=connection.vendor == "postgresql",
+        )
+        return _looked_up(est, kept, piece, keyed)
     holds = "search_text LIKE %s ESCAPE '\\'"
     pattern = like_pattern(piece)
     if filters:
@@ -688,7 +702,7 @@ class TrigramSearch:
         return search_filter(qs, q)
 
     def read_ahead(self, model) -> None:
-        read_ahead(model._meta.db_table)
+        read_ahead(model._meta.db_table, self.indexed)
 
 
 TRIGRAM_SEARCH = TrigramSearch()

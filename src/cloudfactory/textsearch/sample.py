@@ -54,10 +54,14 @@ KEYED_ROW_COST = 2.4 * ROW_COST
 
 @dataclass
 class Sample:
-    """About SAMPLE_ROWS search texts of a table of `size` rows."""
+    """About SAMPLE_ROWS search texts of a table of `size` rows, and, for each,
+    the values of some of its columns (`columns`, `values`): the filters a
+    search may be narrowed by."""
 
     size: float
     texts: list[str]
+    columns: tuple[str, ...] = ()
+    values: list[tuple] = field(default_factory=list)
     taken: float = field(default_factory=time.monotonic)
     _joined: str | None = None
     _joined_keys: str | None = None
@@ -66,6 +70,8 @@ class Sample:
     _keys: list[str] | None = None
     _chosen: dict = field(default_factory=dict)
     _key_shares: dict = field(default_factory=dict)
+    # The columns' values -> the texts holding them, newline-joined, and how many.
+    _by_values: dict[tuple, tuple[str, int]] | None = None
 
     def prepare(self) -> "Sample":
         """Build now what the first searches would otherwise build (some 50
@@ -73,7 +79,35 @@ class Sample:
         if self._joined is None:
             self._joined = "\n".join(self.texts)
         self._key_share("aaa")  # a trigram: the keys' trigram counts
+        self._grouped()
         return self
+
+    def filtered(
+        self, piece: str, equalities: list[tuple[str, object]]
+    ) -> tuple[int, int] | None:
+        """How many texts have the column values `equalities` ((column, value)
+        pairs), and how many of those hold `piece`, of all the texts; None
+        when the sample lacks one of the columns."""
+        at = {column: n for n, column in enumerate(self.columns)}
+        if any(column not in at for column, _ in equalities):
+            return None
+        kept = holding = 0
+        for values, (joined, count) in self._grouped().items():
+            if all(values[at[column]] == value for column, value in equalities):
+                kept += count
+                holding += rows_holding(joined, piece)[0]
+        return kept, holding
+
+    def _grouped(self) -> dict[tuple, tuple[str, int]]:
+        if self._by_values is None:
+            groups: dict[tuple, list[str]] = {}
+            for text, values in zip(self.texts, self.values, strict=False):
+                groups.setdefault(values, []).append(text)
+            self._by_values = {
+                values: ("\n".join(texts), len(texts))
+                for values, texts in groups.items()
+            }
+        return self._by_values
 
     def holding(self, piece: str) -> tuple[int, int]:
         """How many texts hold `piece`, and of how many read: the first texts
@@ -215,12 +249,15 @@ def trigrams_of(segment: str) -> set[str]:
 _samples: dict[tuple[str, str], Sample] = {}
 # Samples being read again in the background, by table.
 _refreshing: dict[tuple[str, str], threading.Thread] = {}
+# The columns each table's samples read beside the search text.
+_columns: dict[str, tuple[str, ...]] = {}
 _lock = threading.Lock()
 
 
-def cached_sample(table: str) -> Sample | None:
+def cached_sample(table: str, columns: tuple[str, ...] = ()) -> Sample | None:
     """The process's sample of `table`; None for a table of fewer than
-    CACHED_FROM rows.
+    CACHED_FROM rows. `columns`: columns the sample should read beside the
+    search text; a sample without them serves while one with them is read.
 
     The first search of a table in a process reads it (85-180 ms at 1M
     rows, seconds when its pages are not cached), unless it is being read
@@ -229,6 +266,7 @@ def cached_sample(table: str) -> Sample | None:
     so no search waits for it; inside a transaction, whose writes that
     thread would not see, it is read again at once.
     """
+    _sample_columns(table, columns)
     where = (connection.settings_dict["NAME"], table)
     sample = _samples.get(where) or _read_ahead_sample(where)
     if sample is None or (
@@ -237,18 +275,28 @@ def cached_sample(table: str) -> Sample | None:
         sample = _read_sample(table).prepare()
         with _lock:
             _samples[where] = sample
-    elif time.monotonic() - sample.taken >= KEPT_SECONDS:
+    elif time.monotonic() - sample.taken >= KEPT_SECONDS or not set(columns) <= set(
+        sample.columns
+    ):
         _read_again_later(where, table)
     return sample if sample.size >= CACHED_FROM else None
 
 
-def read_ahead(table: str) -> None:
+def read_ahead(table: str, columns: tuple[str, ...] = ()) -> None:
     """Start reading `table`'s sample in a thread of its own (at server
     start): the first search of the table then waits for that read instead
     of reading the sample itself under its deadline."""
+    _sample_columns(table, columns)
     where = (connection.settings_dict["NAME"], table)
     if where not in _samples:
         _read_again_later(where, table)
+
+
+def _sample_columns(table: str, columns: tuple[str, ...]) -> None:
+    """`columns` read by the table's next samples, beside those already."""
+    if not set(columns) <= set(_columns.get(table, ())):
+        with _lock:
+            _columns[table] = tuple(dict.fromkeys([*_columns.get(table, ()), *columns]))
 
 
 def _read_ahead_sample(where: tuple[str, str]) -> Sample | None:
@@ -308,6 +356,8 @@ def _read_sample(table: str) -> Sample:
     each time (their pages stay cached). Not whole pages: rows written
     together (a customer's users, who share a company's name and domain) would
     come in clusters and put a piece at twice or half its share."""
+    columns = _columns.get(table, ())
+    read = ", ".join(["search_text", *(connection.ops.quote_name(c) for c in columns)])
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
@@ -317,19 +367,24 @@ def _read_sample(table: str) -> Sample:
             cursor.execute(f"SELECT MIN(id), MAX(id) FROM {table}")
             first, last = cursor.fetchone()
             ids = _spread_ids(table, first, last)
-            cursor.execute(f"SELECT search_text FROM {table} WHERE id = ANY(%s)", [ids])
+            cursor.execute(f"SELECT {read} FROM {table} WHERE id = ANY(%s)", [ids])
         else:
             cursor.execute(f"SELECT MAX(id) FROM {table}")
             size = cursor.fetchone()[0] or 0
             step = max(size // SAMPLE_ROWS, 1)
             cursor.execute(
-                f"SELECT search_text FROM {table} WHERE id %% %s = 0 LIMIT %s",
+                f"SELECT {read} FROM {table} WHERE id %% %s = 0 LIMIT %s",
                 [step, SAMPLE_ROWS],
             )
-        texts = [row[0] for row in cursor.fetchall()]
+        rows = cursor.fetchall()
     # In no order, so that the first texts are a sample too.
-    random.Random(table).shuffle(texts)
-    return Sample(size=float(size), texts=texts)
+    random.Random(table).shuffle(rows)
+    return Sample(
+        size=float(size),
+        texts=[row[0] for row in rows],
+        columns=columns,
+        values=[tuple(row[1:]) for row in rows],
+    )
 
 
 def _spread_ids(table: str, first: int | None, last: int | None) -> list[int]:
