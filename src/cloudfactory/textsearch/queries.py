@@ -411,7 +411,7 @@ def _holders_sql(
     if equalities is not None:
         # The holders' ids from the key table, which checks the piece and the
         # filters on its narrow rows; the rows of those alone are read.
-        where, params = _keys_where(qs.model, piece, equalities)
+        where, params = _keys_where(qs.model, piece, equalities, by_pairs=True)
         table = connection.ops.quote_name(qs.model._meta.db_table)
         in_keys = RawSQL(  # noqa: S611 - parameters bound
             f"{table}.id = ANY(ARRAY(SELECT k.id FROM "
@@ -577,15 +577,16 @@ def _holders_up_to(
         return up_to
     equalities = _keyed(qs, piece, keyed)
     if equalities is not None:
-        return _count_keys(qs.model, piece, equalities, up_to)
+        by_pairs = est is not None and est.keyed
+        return _count_keys(qs.model, piece, equalities, up_to, by_pairs)
     return _count_holders(qs, piece, up_to, est)
 
 
-def _count_keys(model, piece: str, equalities, up_to: int) -> int:
+def _count_keys(model, piece: str, equalities, up_to: int, by_pairs: bool) -> int:
     """Rows holding `piece` and equal to `equalities`, counted up to `up_to`
     in the table's key table (textsearch.key_tables). `piece` holds no key
     letter."""
-    where, params = _keys_where(model, piece, equalities)
+    where, params = _keys_where(model, piece, equalities, by_pairs)
     sql = (
         f"SELECT COUNT(*) FROM (SELECT 1 FROM {key_table(model._meta.db_table)} k "
         f"WHERE {where} LIMIT {int(up_to)}) c"
@@ -595,19 +596,21 @@ def _count_keys(model, piece: str, equalities, up_to: int) -> int:
         return cursor.fetchone()[0]
 
 
-def _keys_where(model, piece: str, equalities) -> tuple[str, list]:
+def _keys_where(model, piece: str, equalities, by_pairs: bool) -> tuple[str, list]:
     """The condition on the key table `k` of the rows holding `piece` and
     equal to `equalities`: a key holds the piece's key exactly when its text
     holds the piece, unless the text holds a key letter itself (`odd`,
-    checked instead). The index is asked for the runs of four letters of the
-    key of the piece's first INDEXED_CHARS characters, or, for a piece of
-    three, its trigram. `piece` holds no key letter."""
+    checked instead). The index is asked for the key of the piece's first
+    INDEXED_CHARS characters: `by_pairs`, its runs of four letters (a piece of
+    four or more whose trigrams the sample finds a poor way in, as a lookup
+    judges it: `Estimate.keyed`), else its trigrams. `piece` holds no key
+    letter."""
     key = search_key(piece)
     quote = connection.ops.quote_name
     where = [f"k.{quote(column)} = %s" for column, _ in equalities]
     params = [value for _, value in equalities]
     pairs = key_pairs(search_key(piece[:INDEXED_CHARS]))
-    if len(pairs) >= 3:
+    if by_pairs and len(pairs) >= 3:
         where.append("k.pairs LIKE %s ESCAPE '\\'")
         params.append(like_pattern(pairs))
     else:

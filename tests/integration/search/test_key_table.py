@@ -93,6 +93,17 @@ def test_a_text_holding_a_key_letter_keeps_its_text_beside_its_key():
     assert rows[odd.pk][3] == odd.search_text
 
 
+@pytest.fixture
+def keyed_everywhere(monkeypatch):
+    """The key table's runs of four whenever it can look a piece up (a table
+    this small has no sample to weigh them against the trigrams)."""
+    monkeypatch.setattr(
+        search_queries,
+        "_looked_up",
+        lambda est, kept, piece, keyed: dataclasses.replace(est, keyed=keyed),
+    )
+
+
 def counted(q: str, **filters) -> tuple[int, bool, list[str]]:
     """The Customers list's count of `q` among the customers `filters` keep,
     and the counting queries it ran."""
@@ -126,7 +137,7 @@ def test_a_count_in_the_key_table_is_the_count_of_the_text(q, holders):
     ],
 )
 def test_a_count_asks_the_index_for_runs_of_four_and_checks_the_whole_piece(
-    q, holders, asked
+    keyed_everywhere, q, holders, asked
 ):
     # The index is asked for the key of the first INDEXED_CHARS characters: a
     # trigram, or, from four characters, the runs of four, which it may find
@@ -139,7 +150,9 @@ def test_a_count_asks_the_index_for_runs_of_four_and_checks_the_whole_piece(
     assert ("strpos(k.key" in counts[0]) is (asked == "k.pairs LIKE")
 
 
-def test_runs_of_four_that_share_their_spelling_find_only_the_holders():
+def test_runs_of_four_that_share_their_spelling_find_only_the_holders(
+    keyed_everywhere,
+):
     # The Latin "a" (97) and the Cyrillic "а" (1072) are 13 spans of 75
     # apart: the runs "lana" and "lanа" are spelled alike.
     cyrillic_a = "\u0430"
@@ -236,16 +249,9 @@ def looked_up(q: str, **filters) -> tuple[list[int], int, list[str]]:
     ],
 )
 def test_a_lookup_finds_the_holders_in_the_key_table_as_the_table_would(
-    monkeypatch, q, filters
+    keyed_everywhere, monkeypatch, q, filters
 ):
     monkeypatch.setattr(search_queries, "LOOKUP_COST", {connection.vendor: 1e-9})
-    # The key table whenever it can look the piece up (a table this small has
-    # no sample to weigh it against the table's index).
-    monkeypatch.setattr(
-        search_queries,
-        "_looked_up",
-        lambda est, kept, piece, keyed: dataclasses.replace(est, keyed=keyed),
-    )
     for n, name in enumerate(
         ["Acme Xylophone", "Acme Xylophoni", "Acmeɐxylo", "Acme Zed", "Other Xyl"] * 2
     ):
@@ -264,3 +270,10 @@ def test_a_lookup_finds_the_holders_in_the_key_table_as_the_table_would(
         if q in c.search_text
     ]
     assert (rows, total) == (expected[:3], len(expected)) and expected
+
+
+def test_a_count_asks_for_the_trigrams_unless_they_are_a_poor_way_in():
+    CustomerFactory(name="Acme Xylophone", type="company")
+    count, exact, [sql] = counted("acme xyl", type="company")
+    assert (count, exact) == (1, True)
+    assert "k.key LIKE" in sql and "k.pairs" not in sql
