@@ -46,7 +46,7 @@ CUSTOMERS = ListQuery(
         Sort("users", "users_count"),
         default="-created",
     ),
-    search=TrigramSearch(indexed=KEY_INDEX_FILTERS, key_table=True),
+    search=TrigramSearch(indexed=KEY_INDEX_FILTERS, key_table=True, gram_counts=True),
     counter=Counter(covers=("type", "status"), read=_counted_in_totals),
 )
 

@@ -24,6 +24,8 @@ cached: 2 ms at 1M customers. Measured there on PostgreSQL 15: 'nelson'
 The count uses the same sample: a piece the sample puts well above the cap is
 "cap+" without counting; any other is counted through the trigram index, which
 costs about 1.5 µs a holder (20 ms for a piece held by 10,000 of 1M rows).
+A piece of three characters, on a table whose runs of three are counted
+(textsearch.gram_counts), is counted there instead: one index read.
 
 Pieces of one or two characters have no trigram: they walk a bounded window
 of the list and the result says it is not exhaustive.
@@ -40,6 +42,7 @@ from django.db.models.lookups import Exact
 from django.db.models.sql.where import AND, WhereNode
 
 from cloudfactory.text import fold
+from cloudfactory.textsearch.gram_counts import GRAM_LENGTH, gram_table
 from cloudfactory.textsearch.indexes import fts_table, search_key, search_key_sql
 from cloudfactory.textsearch.key_tables import KEY_LETTERS, key_pairs, key_table
 from cloudfactory.textsearch.sample import cached_sample, read_ahead
@@ -482,6 +485,7 @@ def search_page(
     count_up_to: int | None = None,
     indexed: tuple[str, ...] = (),
     key_table: bool = False,
+    gram_counts: bool = False,
 ) -> SearchPage:
     """Rows of `qs` whose search_text contains folded `q`, in `ordering`, at most
     `limit` of them. Three queries at most: the estimate, a walk, a lookup; a
@@ -504,9 +508,12 @@ def search_page(
         beyond = qs.order_by(*ordering)[SHORT_WINDOW : SHORT_WINDOW + 1].exists()
         return SearchPage(rows, exhaustive=not beyond)
     keyed = indexed if key_table else None
+    counted = _counted(qs, piece, indexed if gram_counts else None)
     est = estimate(qs, piece, indexed, keyed=_keyed(qs, piece, keyed) is not None)
     cost = LOOKUP_COST.get(connection.vendor, 1.0)
-    window = walk_window(est, limit, cost, count_up_to)
+    # A count the runs of three answer costs the walk nothing.
+    owed = count_up_to if counted is None else None
+    window = walk_window(est, limit, cost, owed)
     if window:
         rows = _window_search(qs, piece, ordering, limit, window)
         if len(rows) < limit and (further := further_window(est, window, cost)):
@@ -514,7 +521,10 @@ def search_page(
         if len(rows) >= limit:
             if count_up_to is None:
                 return SearchPage(rows)
-            total = _holders_up_to(qs, piece, count_up_to, est, keyed)
+            if counted is not None:
+                total = _count_grams(qs.model, piece, counted, count_up_to)
+            else:
+                total = _holders_up_to(qs, piece, count_up_to, est, keyed)
             return SearchPage(rows, total=total)
     rows = _indexed_search(qs, piece, ordering, limit, est, keyed)
     return SearchPage(rows, total=getattr(rows[0], TOTAL) if rows else 0)
@@ -542,6 +552,7 @@ def search_count(
     ordering: tuple[str, ...] = ("-id",),
     indexed: tuple[str, ...] = (),
     key_table: bool = False,
+    gram_counts: bool = False,
 ) -> tuple[int, bool]:
     """How many rows of `qs` match `q`, counted up to `cap`; and whether exact.
 
@@ -561,10 +572,42 @@ def search_count(
             counted = cursor.fetchone()[0]
         beyond = qs.order_by(*ordering)[SHORT_WINDOW : SHORT_WINDOW + 1].exists()
         return min(counted, cap), counted <= cap and not beyond
+    if (
+        equalities := _counted(qs, piece, indexed if gram_counts else None)
+    ) is not None:
+        counted = _count_grams(qs.model, piece, equalities, cap + 1)
+        return min(counted, cap), counted <= cap
     keyed = indexed if key_table else None
     est = estimate(qs, piece, indexed, keyed=_keyed(qs, piece, keyed) is not None)
     counted = _holders_up_to(qs, piece, cap + 1, est, keyed)
     return min(counted, cap), counted <= cap
+
+
+def _counted(qs: QuerySet, piece: str, columns: tuple[str, ...] | None):
+    """The equalities of `qs`'s filters when the table's counts of its runs
+    of three answer how many rows hold `piece` (PostgreSQL, a piece of three
+    characters, every filter an equality on their `columns`); else None."""
+    if (
+        columns is None
+        or connection.vendor != "postgresql"
+        or len(piece) != GRAM_LENGTH
+    ):
+        return None
+    return _equalities(qs, columns)
+
+
+def _count_grams(model, piece: str, equalities, up_to: int) -> int:
+    """Rows holding the three characters `piece` and equal to `equalities`,
+    up to `up_to`, from the table's counts (textsearch.gram_counts)."""
+    quote = connection.ops.quote_name
+    where = ["gram = %s", *(f"{quote(column)} = %s" for column, _ in equalities)]
+    sql = (
+        f"SELECT COALESCE(SUM(holders), 0) FROM {gram_table(model._meta.db_table)} "
+        f"WHERE {' AND '.join(where)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [piece, *(value for _, value in equalities)])
+        return min(cursor.fetchone()[0], up_to)
 
 
 def _holders_up_to(
@@ -684,10 +727,12 @@ class TrigramSearch:
     plan above, as the list engine asks for it (web.query.Search).
     `indexed`: the columns the table's key index holds beside the key
     (textsearch.indexes.filtered_key_index); `key_table`: whether the table has
-    a key table holding them too (textsearch.key_tables)."""
+    a key table holding them too (textsearch.key_tables); `gram_counts`: whether
+    its runs of three are counted per value of them (textsearch.gram_counts)."""
 
     indexed: tuple[str, ...] = ()
     key_table: bool = False
+    gram_counts: bool = False
     partial_note: str = (
         f"among the first {SHORT_WINDOW:,} in this order; type three or more "
         "characters to search them all"
@@ -695,11 +740,20 @@ class TrigramSearch:
 
     def page(self, qs, q, ordering, limit, count_up_to) -> SearchPage:
         return search_page(
-            qs, q, ordering, limit, count_up_to, self.indexed, self.key_table
+            qs,
+            q,
+            ordering,
+            limit,
+            count_up_to,
+            self.indexed,
+            self.key_table,
+            self.gram_counts,
         )
 
     def count(self, qs, q, cap, ordering) -> tuple[int, bool]:
-        return search_count(qs, q, cap, ordering, self.indexed, self.key_table)
+        return search_count(
+            qs, q, cap, ordering, self.indexed, self.key_table, self.gram_counts
+        )
 
     def matching_all(self, qs: QuerySet, q: str) -> QuerySet:
         return search_filter(qs, q)

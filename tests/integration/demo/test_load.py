@@ -22,6 +22,7 @@ from tests.factories import (
     TenantUserFactory,
     TicketFactory,
 )
+from tests.integration.search.grams import expected_gram_counts, gram_counts
 
 from .checks import (
     assert_consistent,
@@ -101,6 +102,7 @@ def test_bulk_load_search_finds_an_accented_name_by_its_folded_form():
         assert keys == {
             (u.pk, u.role, search_key(u.search_text)) for u in TenantUser.objects.all()
         }
+        assert gram_counts() == expected_gram_counts()
 
 
 @pytest.mark.django_db(transaction=True)
