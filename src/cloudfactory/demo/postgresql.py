@@ -28,6 +28,8 @@ BUILD_CONNECTIONS = 2
 BUILD_SESSION = (
     "SET maintenance_work_mem = '1GB'",
     "SET max_parallel_maintenance_workers = 2",
+    # The counts of short runs are grouped in memory (textsearch.gram_counts).
+    "SET work_mem = '256MB'",
 )
 EVENTS = "activity_event"
 
@@ -109,14 +111,15 @@ def _index_name(definition: str) -> str:
 
 
 def _run_parallel(
-    statements: list[str],
+    statements: list[str | tuple[str, ...]],
     workers: int,
     session: Iterable[str] = (),
     on_done: Callable[[], None] = lambda: None,
 ) -> None:
-    """Runs the statements on `workers` connections, in list order; raises the
-    first failure once every worker has stopped."""
-    todo: queue.SimpleQueue[str] = queue.SimpleQueue()
+    """Runs the statements on `workers` connections, in list order (a tuple's
+    one after the other on one connection); raises the first failure once
+    every worker has stopped."""
+    todo: queue.SimpleQueue[str | tuple[str, ...]] = queue.SimpleQueue()
     for statement in statements:
         todo.put(statement)
     errors: list[BaseException] = []
@@ -131,7 +134,10 @@ def _run_parallel(
                         statement = todo.get_nowait()
                     except queue.Empty:
                         return
-                    conn.execute(statement)
+                    for sql in (
+                        (statement,) if isinstance(statement, str) else statement
+                    ):
+                        conn.execute(sql)
                     on_done()
         except BaseException as exc:  # re-raised in the calling thread
             errors.append(exc)
@@ -320,17 +326,28 @@ def _refill(
     counted: list[str],
     on_step: Callable[[], None] = lambda: None,
 ) -> None:
-    """The key tables of `keyed` and the runs of three of `counted` taken
-    again from their tables, their triggers enabled."""
+    """The key tables of `keyed` and the counts of short runs of `counted` taken
+    again from their tables, their triggers enabled: side by side, the largest
+    table's first."""
     with _connect() as conn, conn.cursor() as cursor:
-        for setting in BUILD_SESSION:
-            cursor.execute(setting)
-        for table in keyed:
-            key_tables.refill(cursor, table)
-            on_step()
-        for table in counted:
-            gram_counts.refill(cursor, table)
-            on_step()
+        refills = [
+            (table, tuple(key_tables.refill_statements(cursor, table)))
+            for table in keyed
+        ] + [
+            (table, tuple(gram_counts.refill_statements(cursor, table)))
+            for table in counted
+        ]
+        sizes = {
+            table: conn.execute("SELECT pg_relation_size(%s)", [table]).fetchone()[0]
+            for table, _ in refills
+        }
+    largest_first = sorted(refills, key=lambda refill: sizes[refill[0]], reverse=True)
+    _run_parallel(
+        [statements for _, statements in largest_first],
+        BUILD_CONNECTIONS,
+        BUILD_SESSION,
+        on_step,
+    )
 
 
 def _remove_loaded_rows(tables: list[str], events_were_empty: bool) -> None:

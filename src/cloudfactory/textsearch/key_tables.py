@@ -251,6 +251,12 @@ def paused_sql(table: str, pause: bool = True) -> str:
 def refill(cursor, table: str, column: str = "search_text") -> None:
     """The key table filled again from `table` and its triggers enabled: after
     a bulk load that paused them."""
+    for sql in refill_statements(cursor, table, column):
+        cursor.execute(sql)
+
+
+def refill_statements(cursor, table: str, column: str = "search_text") -> list[str]:
+    """What `refill` runs, in order, for the key table as it is now."""
     keys = key_table(table)
     cursor.execute(
         "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass "
@@ -259,6 +265,4 @@ def refill(cursor, table: str, column: str = "search_text") -> None:
     )
     names = [row[0] for row in cursor.fetchall()]
     filters = tuple(name for name in names if name not in ("id", *_KEY_COLUMNS))
-    for sql in refill_sql(table, filters, column):
-        cursor.execute(sql)
-    cursor.execute(paused_sql(table, pause=False))
+    return [*refill_sql(table, filters, column), paused_sql(table, pause=False)]

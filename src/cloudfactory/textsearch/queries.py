@@ -24,8 +24,8 @@ cached: 2 ms at 1M customers. Measured there on PostgreSQL 15: 'nelson'
 The count uses the same sample: a piece the sample puts well above the cap is
 "cap+" without counting; any other is counted through the trigram index, which
 costs about 1.5 µs a holder (20 ms for a piece held by 10,000 of 1M rows).
-A piece of three characters, on a table whose runs of three are counted
-(textsearch.gram_counts), is counted there instead: one index read.
+A piece of three to five characters, on a table whose runs of that length
+are counted (textsearch.gram_counts), is counted there instead: one index read.
 
 Pieces of one or two characters have no trigram: they walk a bounded window
 of the list and the result says it is not exhaustive.
@@ -42,7 +42,7 @@ from django.db.models.lookups import Exact
 from django.db.models.sql.where import AND, WhereNode
 
 from cloudfactory.text import fold
-from cloudfactory.textsearch.gram_counts import GRAM_LENGTH, gram_table
+from cloudfactory.textsearch.gram_counts import counts_runs_of, gram_table
 from cloudfactory.textsearch.indexes import fts_table, search_key, search_key_sql
 from cloudfactory.textsearch.key_tables import KEY_LETTERS, key_pairs, key_table
 from cloudfactory.textsearch.sample import cached_sample, read_ahead
@@ -495,7 +495,10 @@ def search_page(
     the holders up to that many, sharing the estimate (`total`). `indexed`:
     the columns the key index holds beside the key (PostgreSQL), whose
     equality filters it ANDs with the piece; `key_table`: the table has a key
-    table holding the same (textsearch.key_tables), where the count is taken.
+    table holding the same (textsearch.key_tables), where the count is taken;
+    `gram_counts`: the table's runs of three to five characters are counted
+    per value of the same columns (textsearch.gram_counts), which answer such
+    a piece's count at once.
     """
     if limit < 1:
         return SearchPage([])
@@ -511,7 +514,7 @@ def search_page(
     counted = _counted(qs, piece, indexed if gram_counts else None)
     est = estimate(qs, piece, indexed, keyed=_keyed(qs, piece, keyed) is not None)
     cost = LOOKUP_COST.get(connection.vendor, 1.0)
-    # A count the runs of three answer costs the walk nothing.
+    # A count the counted runs answer costs the walk nothing.
     owed = count_up_to if counted is None else None
     window = walk_window(est, limit, cost, owed)
     if window:
@@ -585,20 +588,20 @@ def search_count(
 
 def _counted(qs: QuerySet, piece: str, columns: tuple[str, ...] | None):
     """The equalities of `qs`'s filters when the table's counts of its runs
-    of three answer how many rows hold `piece` (PostgreSQL, a piece of three
-    characters, every filter an equality on their `columns`); else None."""
+    answer how many rows hold `piece` (PostgreSQL, a piece as long as the runs
+    counted, every filter an equality on their `columns`); else None."""
     if (
         columns is None
         or connection.vendor != "postgresql"
-        or len(piece) != GRAM_LENGTH
+        or not counts_runs_of(piece)
     ):
         return None
     return _equalities(qs, columns)
 
 
 def _count_grams(model, piece: str, equalities, up_to: int) -> int:
-    """Rows holding the three characters `piece` and equal to `equalities`,
-    up to `up_to`, from the table's counts (textsearch.gram_counts)."""
+    """Rows holding `piece` (as long as a run counted) and equal to
+    `equalities`, up to `up_to`, from the table's counts (textsearch.gram_counts)."""
     quote = connection.ops.quote_name
     where = ["gram = %s", *(f"{quote(column)} = %s" for column, _ in equalities)]
     sql = (
@@ -728,7 +731,7 @@ class TrigramSearch:
     `indexed`: the columns the table's key index holds beside the key
     (textsearch.indexes.filtered_key_index); `key_table`: whether the table has
     a key table holding them too (textsearch.key_tables); `gram_counts`: whether
-    its runs of three are counted per value of them (textsearch.gram_counts)."""
+    its short runs are counted per value of them (textsearch.gram_counts)."""
 
     indexed: tuple[str, ...] = ()
     key_table: bool = False

@@ -1,11 +1,12 @@
-"""The Customers list's counts of runs of three, as PostgreSQL keeps them and
-as they should be."""
+"""The Customers list's counts of short runs, as PostgreSQL keeps them and as
+they should be."""
 
 from collections import Counter
 
 from django.db import connection
 
 from cloudfactory.customers.models import Customer
+from cloudfactory.textsearch.gram_counts import LONGEST, SHORTEST
 
 
 def gram_counts() -> dict[tuple[str, str, str], int]:
@@ -24,6 +25,11 @@ def expected_gram_counts() -> dict[tuple[str, str, str], int]:
     for text, type_, status in Customer.objects.values_list(
         "search_text", "type", "status"
     ):
-        for run in {text[i : i + 3] for i in range(len(text) - 2)}:
+        runs = {
+            text[i : i + n]
+            for n in range(SHORTEST, LONGEST + 1)
+            for i in range(len(text) - n + 1)
+        }
+        for run in runs:
             counts[run, type_, status] += 1
     return dict(counts)
