@@ -79,9 +79,10 @@ ANDED_SHARE = 0.1
 # 2 µs a row.
 ENTRY_COST = 0.05
 # What a row found by lookup costs, in rows walked. Measured at 1M customers
-# on PostgreSQL 15: a walk reads 0.3-0.5 µs a row, a lookup 1.1-2.8 µs a
-# holder; at 100k on SQLite, 0.9-1.7 µs and 1.6-2.4 µs.
-LOOKUP_COST = {"postgresql": 3.0, "sqlite": 1.5}
+# on PostgreSQL 15, the whole first page: a walk reads about 0.5 µs a row, a
+# lookup 4.5 µs a holder ('kra', 3,836 holders: walked 9.8 ms, looked up 20.6;
+# docs/decisions.md); at 100k on SQLite, 0.9-1.7 µs and 1.6-2.4 µs.
+LOOKUP_COST = {"postgresql": 9.0, "sqlite": 1.5}
 # PostgreSQL reads the trigram index for the first characters of a piece only:
 # every trigram of a long piece costs its posting list, and the tail of an
 # email is the commonest ('andrea.wade@gmail.com' 13-35 ms in the index,
