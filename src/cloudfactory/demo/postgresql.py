@@ -29,7 +29,7 @@ BUILD_SESSION = (
     "SET maintenance_work_mem = '1GB'",
     "SET max_parallel_maintenance_workers = 2",
     # The counts of short runs are grouped in memory (textsearch.gram_counts).
-    "SET work_mem = '256MB'",
+    "SET work_mem = '512MB'",
 )
 EVENTS = "activity_event"
 
