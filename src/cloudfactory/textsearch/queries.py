@@ -525,10 +525,7 @@ def search_page(
         if len(rows) >= limit:
             if count_up_to is None:
                 return SearchPage(rows)
-            if counted is not None:
-                total = _count_grams(qs.model, piece, counted, count_up_to)
-            else:
-                total = _holders_up_to(qs, piece, count_up_to, est, keyed)
+            total = _holders_up_to(qs, piece, count_up_to, est, keyed, counted)
             return SearchPage(rows, total=total)
     rows = _indexed_search(qs, piece, ordering, limit, est, keyed)
     return SearchPage(rows, total=getattr(rows[0], TOTAL) if rows else 0)
@@ -615,13 +612,21 @@ def _count_grams(model, piece: str, equalities, up_to: int) -> int:
 
 
 def _holders_up_to(
-    qs: QuerySet, piece: str, up_to: int, est, keyed: tuple[str, ...] | None = None
+    qs: QuerySet,
+    piece: str,
+    up_to: int,
+    est,
+    keyed: tuple[str, ...] | None = None,
+    counted=None,
 ) -> int:
     """Rows of `qs` holding `piece`, counted up to `up_to`; `up_to` without
     counting when the sample puts them well above it. `keyed`: the filter
-    columns of the table's key table, when it has one (PostgreSQL)."""
+    columns of the table's key table, when it has one (PostgreSQL); `counted`:
+    the equalities the table's counts of short runs answer for (`_counted`)."""
     if est is not None and _counts_beyond(est, up_to):
         return up_to
+    if counted is not None:
+        return _count_grams(qs.model, piece, counted, up_to)
     equalities = _keyed(qs, piece, keyed)
     if equalities is not None:
         by_pairs = est is not None and est.keyed
