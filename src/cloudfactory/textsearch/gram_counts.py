@@ -18,6 +18,8 @@ and refills the table once (`paused_sql`, `refill`).
 
 from django.db import migrations
 
+from cloudfactory.textsearch import synced_tables
+
 GRAMS_FUNCTION = "search_grams"
 # The lengths of the runs counted: a piece of one of them is counted at once.
 SHORTEST, LONGEST = 3, 5
@@ -42,8 +44,11 @@ def counts_runs_of(piece: str) -> bool:
 COUNTING_MEMORY_SQL = "SET LOCAL work_mem = '512MB'"
 
 
+GRAMS_SUFFIX = "_grams"
+
+
 def gram_table(table: str) -> str:
-    return f"{table}_grams"
+    return table + GRAMS_SUFFIX
 
 
 def _changes(row: str, filters: tuple[str, ...], column: str, sign: int) -> str:
@@ -71,7 +76,7 @@ def _apply(grams: str, filters: tuple[str, ...], changes: list[str]) -> str:
 def create_sql(table: str, filters: tuple[str, ...], column: str) -> list[str]:
     """The counts' table, its triggers and its rows."""
     grams = gram_table(table)
-    sync = f"{grams}_sync"
+    sync = synced_tables.sync_function(grams)
     changed = " OR ".join(
         f"OLD.{name} IS DISTINCT FROM NEW.{name}" for name in [column, *filters]
     )
@@ -105,14 +110,7 @@ def create_sql(table: str, filters: tuple[str, ...], column: str) -> list[str]:
         END
         $$
         """,
-        f"CREATE TRIGGER {sync}_insert AFTER INSERT ON {table} "
-        f"FOR EACH ROW EXECUTE FUNCTION {sync}()",
-        f"CREATE TRIGGER {sync}_update AFTER UPDATE ON {table} "
-        f"FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION {sync}()",
-        f"CREATE TRIGGER {sync}_delete AFTER DELETE ON {table} "
-        f"FOR EACH ROW EXECUTE FUNCTION {sync}()",
-        f"CREATE TRIGGER {sync}_truncate AFTER TRUNCATE ON {table} "
-        f"FOR EACH STATEMENT EXECUTE FUNCTION {sync}()",
+        *synced_tables.triggers_sql(table, grams, changed),
         *refill_sql(table, filters, column),
     ]
 
@@ -131,11 +129,7 @@ def refill_sql(table: str, filters: tuple[str, ...], column: str) -> list[str]:
 
 
 def drop_sql(table: str) -> list[str]:
-    grams = gram_table(table)
-    return [
-        f"DROP TABLE IF EXISTS {grams}",
-        f"DROP FUNCTION IF EXISTS {grams}_sync() CASCADE",
-    ]
+    return synced_tables.drop_sql(gram_table(table))
 
 
 def gram_counts_operation(
@@ -158,27 +152,15 @@ def gram_counts_operation(
     return migrations.RunPython(forwards, backwards)
 
 
-_TRIGGERS = ("insert", "update", "delete", "truncate")
-
-
 def with_gram_counts(cursor, tables: list[str]) -> list[str]:
     """Those of `tables` whose short runs are counted."""
-    cursor.execute(
-        "SELECT t FROM unnest(%s::text[]) t "
-        "WHERE to_regclass(t || '_grams') IS NOT NULL",
-        [tables],
-    )
-    return [row[0] for row in cursor.fetchall()]
+    return synced_tables.tables_with(cursor, tables, GRAMS_SUFFIX)
 
 
 def paused_sql(table: str, pause: bool = True) -> str:
     """The counts' triggers disabled (a bulk load; `refill` after it) or
     enabled again."""
-    verb = "DISABLE" if pause else "ENABLE"
-    sync = f"{gram_table(table)}_sync"
-    return f"ALTER TABLE {table} " + ", ".join(
-        f"{verb} TRIGGER {sync}_{event}" for event in _TRIGGERS
-    )
+    return synced_tables.paused_sql(table, gram_table(table), pause)
 
 
 def refill(cursor, table: str, column: str = "search_text") -> None:
@@ -190,13 +172,6 @@ def refill(cursor, table: str, column: str = "search_text") -> None:
 
 def refill_statements(cursor, table: str, column: str = "search_text") -> list[str]:
     """What `refill` runs, in order, for the counts' table as it is now."""
-    grams = gram_table(table)
-    cursor.execute(
-        "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass "
-        "AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
-        [grams],
-    )
-    filters = tuple(
-        row[0] for row in cursor.fetchall() if row[0] not in ("gram", "holders")
-    )
+    names = synced_tables.column_names(cursor, gram_table(table))
+    filters = tuple(name for name in names if name not in ("gram", "holders"))
     return [*refill_sql(table, filters, column), paused_sql(table, pause=False)]

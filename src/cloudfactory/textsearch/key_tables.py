@@ -31,6 +31,7 @@ import re
 
 from django.db import migrations
 
+from cloudfactory.textsearch import synced_tables
 from cloudfactory.textsearch.indexes import SPELLED, search_key_sql
 
 KEY_LETTERS = re.compile("[" + "".join(SPELLED.values()) + "]")
@@ -73,8 +74,11 @@ $$
 """
 
 
+KEY_SUFFIX = "_key"
+
+
 def key_table(table: str) -> str:
-    return f"{table}_key"
+    return table + KEY_SUFFIX
 
 
 def _key_index(table: str, filters: tuple[str, ...]) -> str:
@@ -108,7 +112,7 @@ def _columns(filters: tuple[str, ...], key: bool = True) -> str:
 def create_sql(table: str, filters: tuple[str, ...], column: str) -> list[str]:
     """The key table, its triggers, its rows and its index."""
     keys = key_table(table)
-    sync = f"{keys}_sync"
+    sync = synced_tables.sync_function(keys)
     updated = ", ".join(
         f"{name} = EXCLUDED.{name}" for name in [*filters, *_KEY_COLUMNS]
     )
@@ -143,14 +147,7 @@ def create_sql(table: str, filters: tuple[str, ...], column: str) -> list[str]:
         END
         $$
         """,
-        f"CREATE TRIGGER {sync}_insert AFTER INSERT ON {table} "
-        f"FOR EACH ROW EXECUTE FUNCTION {sync}()",
-        f"CREATE TRIGGER {sync}_update AFTER UPDATE ON {table} "
-        f"FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION {sync}()",
-        f"CREATE TRIGGER {sync}_delete AFTER DELETE ON {table} "
-        f"FOR EACH ROW EXECUTE FUNCTION {sync}()",
-        f"CREATE TRIGGER {sync}_truncate AFTER TRUNCATE ON {table} "
-        f"FOR EACH STATEMENT EXECUTE FUNCTION {sync}()",
+        *synced_tables.triggers_sql(table, keys, changed),
         *refill_sql(table, filters, column),
     ]
 
@@ -173,11 +170,7 @@ def refill_sql(table: str, filters: tuple[str, ...], column: str) -> list[str]:
 
 
 def drop_sql(table: str) -> list[str]:
-    keys = key_table(table)
-    return [
-        f"DROP TABLE IF EXISTS {keys}",
-        f"DROP FUNCTION IF EXISTS {keys}_sync() CASCADE",
-    ]
+    return synced_tables.drop_sql(key_table(table))
 
 
 def key_table_operation(
@@ -226,26 +219,15 @@ def key_table_refill_operation(table: str) -> migrations.RunPython:
     return migrations.RunPython(forwards, migrations.RunPython.noop)
 
 
-_TRIGGERS = ("insert", "update", "delete", "truncate")
-
-
 def with_key_tables(cursor, tables: list[str]) -> list[str]:
     """Those of `tables` that have a key table."""
-    cursor.execute(
-        "SELECT t FROM unnest(%s::text[]) t WHERE to_regclass(t || '_key') IS NOT NULL",
-        [tables],
-    )
-    return [row[0] for row in cursor.fetchall()]
+    return synced_tables.tables_with(cursor, tables, KEY_SUFFIX)
 
 
 def paused_sql(table: str, pause: bool = True) -> str:
     """The key table's triggers disabled (a bulk load; `refill` after it) or
     enabled again."""
-    verb = "DISABLE" if pause else "ENABLE"
-    sync = f"{key_table(table)}_sync"
-    return f"ALTER TABLE {table} " + ", ".join(
-        f"{verb} TRIGGER {sync}_{event}" for event in _TRIGGERS
-    )
+    return synced_tables.paused_sql(table, key_table(table), pause)
 
 
 def refill(cursor, table: str, column: str = "search_text") -> None:
@@ -257,12 +239,6 @@ def refill(cursor, table: str, column: str = "search_text") -> None:
 
 def refill_statements(cursor, table: str, column: str = "search_text") -> list[str]:
     """What `refill` runs, in order, for the key table as it is now."""
-    keys = key_table(table)
-    cursor.execute(
-        "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass "
-        "AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
-        [keys],
-    )
-    names = [row[0] for row in cursor.fetchall()]
+    names = synced_tables.column_names(cursor, key_table(table))
     filters = tuple(name for name in names if name not in ("id", *_KEY_COLUMNS))
     return [*refill_sql(table, filters, column), paused_sql(table, pause=False)]
