@@ -3,8 +3,8 @@ five characters, per value of the list's filters.
 
 Counting the holders of a piece reads each one's row to check it, 4 to 5 µs a
 holder in the key table: the short pieces thousands of customers hold ('nch',
-'Phil', 'Brown': 4,000-10,000 of 1M) took 30-50 ms to count, most of a
-keystroke. A piece of n characters is held by a row exactly when it is one of
+'Phil', 'Brown': 4,000-10,000 of 1M) were counted in most of a keystroke of
+40-55 ms. A piece of n characters is held by a row exactly when it is one of
 the row's runs of n characters, so the table `<table>_grams` keeps, per run of
 three to five and per value of the filters, how many rows hold it: such a
 count is one index read (docs/decisions.md).
