@@ -3,9 +3,9 @@ import threading
 import time
 
 import pytest
-from asgiref.sync import AsyncToSync
+from asgiref.sync import AsyncToSync, SyncToAsync
 from asgiref.testing import ApplicationCommunicator
-from django.core.signals import request_started
+from django.core.signals import request_finished, request_started
 
 from cloudfactory.web.asgi import RequestThreadHandler
 
@@ -112,3 +112,46 @@ def test_a_request_never_goes_back_to_the_event_loop_before_its_response(
 
     assert asyncio.run(get(app, "/healthz")) == (200, b'{"status": "ok"}')
     assert returns_to_the_loop == []
+
+
+def test_a_request_visits_its_thread_once(monkeypatch):
+    app = RequestThreadHandler()
+    visits = []
+    original = SyncToAsync.__call__
+
+    def counted(self, *args, **kwargs):
+        visits.append(self.func)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SyncToAsync, "__call__", counted)
+
+    assert asyncio.run(get(app, "/healthz")) == (200, b'{"status": "ok"}')
+    assert len(visits) == 1
+
+
+def test_a_request_ends_on_its_thread_before_its_response_is_sent(
+    request_threads,
+):
+    app = RequestThreadHandler()
+    ended = []
+
+    def record(**kwargs):
+        ended.append(threading.current_thread())
+
+    request_finished.connect(record, weak=False)
+    try:
+
+        async def request_and_whether_ended_first():
+            communicator = ApplicationCommunicator(app, http_scope("/healthz"))
+            await communicator.send_input({"type": "http.request", "body": b""})
+            await communicator.receive_output(5)
+            ended_first = list(ended)
+            await communicator.receive_output(5)
+            await communicator.wait(5)
+            return ended_first
+
+        ended_first = asyncio.run(request_and_whether_ended_first())
+    finally:
+        request_finished.disconnect(record)
+    assert ended_first == request_threads
+    assert ended == request_threads
