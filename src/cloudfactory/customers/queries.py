@@ -46,7 +46,12 @@ CUSTOMERS = ListQuery(
         Sort("users", "users_count"),
         default="-created",
     ),
-    search=TrigramSearch(indexed=KEY_INDEX_FILTERS, key_table=True, gram_counts=True),
+    search=TrigramSearch(
+        indexed=KEY_INDEX_FILTERS,
+        key_table=True,
+        gram_counts=True,
+        key_sorts=("created_at",),
+    ),
     counter=Counter(covers=("type", "status"), read=_counted_in_totals),
 )
 

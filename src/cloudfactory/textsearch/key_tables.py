@@ -8,7 +8,9 @@ key already spelled (`indexes.search_key_sql`, computed once per write instead
 of once per row checked) and, for the rare text that holds one of the key's
 letters itself, the text (`odd`); its own trigram index is on the filters and
 the key. The same counts read 120 bytes a row and take about half the time
-(docs/decisions.md).
+(docs/decisions.md). It may also carry columns to sort by (`carried`, after
+the key columns, not indexed): a lookup then sorts its holders there and reads
+the table's rows of one page alone.
 
 A row's key holds a piece's key exactly when its text holds the piece, unless
 the text holds a key letter itself: then `odd` is checked instead.
@@ -87,7 +89,9 @@ def _key_index(table: str, filters: tuple[str, ...]) -> str:
     return f"CREATE INDEX {keys}_trgm ON {keys} USING gin ({indexed})"
 
 
-def _row_values(alias: str, filters: tuple[str, ...], column: str) -> str:
+def _row_values(
+    alias: str, filters: tuple[str, ...], column: str, carried: tuple[str, ...]
+) -> str:
     """The key table's columns computed from a row of the table."""
     text = f"{alias}.{column}"
     key = search_key_sql(text)
@@ -98,6 +102,7 @@ def _row_values(alias: str, filters: tuple[str, ...], column: str) -> str:
             key,
             f"{PAIRS_FUNCTION}({key})",
             f"CASE WHEN {text} ~ '{KEY_LETTERS.pattern}' THEN {text} END",
+            *(f"{alias}.{name}" for name in carried),
         ]
     )
 
@@ -105,29 +110,35 @@ def _row_values(alias: str, filters: tuple[str, ...], column: str) -> str:
 _KEY_COLUMNS = ("key", "pairs", "odd")
 
 
-def _columns(filters: tuple[str, ...], key: bool = True) -> str:
-    return ", ".join(["id", *filters, *(_KEY_COLUMNS if key else ())])
+def _columns(filters: tuple[str, ...], carried: tuple[str, ...] = ()) -> str:
+    return ", ".join(["id", *filters, *_KEY_COLUMNS, *carried])
 
 
-def create_sql(table: str, filters: tuple[str, ...], column: str) -> list[str]:
-    """The key table, its triggers, its rows and its index."""
+def create_sql(
+    table: str, filters: tuple[str, ...], column: str, carried: tuple[str, ...] = ()
+) -> list[str]:
+    """The key table, its triggers, its rows and its index. `carried`: columns
+    of the table it keeps beside the key, after it, unindexed: a lookup sorts
+    its holders by them there and reads the rows of one page alone."""
     keys = key_table(table)
     sync = synced_tables.sync_function(keys)
     updated = ", ".join(
-        f"{name} = EXCLUDED.{name}" for name in [*filters, *_KEY_COLUMNS]
+        f"{name} = EXCLUDED.{name}" for name in [*filters, *_KEY_COLUMNS, *carried]
     )
     changed = " OR ".join(
-        f"OLD.{name} IS DISTINCT FROM NEW.{name}" for name in ["id", column, *filters]
+        f"OLD.{name} IS DISTINCT FROM NEW.{name}"
+        for name in ["id", column, *filters, *carried]
     )
+    key_columns = [f"NULL::text AS {name}" for name in _KEY_COLUMNS]
     return [
         "CREATE EXTENSION IF NOT EXISTS btree_gin",
         PAIRS_FUNCTION_SQL,
-        # The id's and the filters' types, as the table has them.
-        f"CREATE TABLE {keys} AS SELECT {_columns(filters, key=False)} "
+        # The types of the columns taken from the table, as it has them.
+        f"CREATE TABLE {keys} AS SELECT "
+        f"{', '.join(['id', *filters, *key_columns, *carried])} "
         f"FROM {table} WITH NO DATA",
         f"ALTER TABLE {keys} ADD PRIMARY KEY (id), "
-        "ADD COLUMN key text NOT NULL, ADD COLUMN pairs text NOT NULL, "
-        "ADD COLUMN odd text",
+        "ALTER COLUMN key SET NOT NULL, ALTER COLUMN pairs SET NOT NULL",
         f"""
         CREATE FUNCTION {sync}() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
@@ -139,8 +150,8 @@ def create_sql(table: str, filters: tuple[str, ...], column: str) -> list[str]:
                 DELETE FROM {keys} WHERE id = OLD.id;
             END IF;
             IF TG_OP <> 'DELETE' THEN
-                INSERT INTO {keys} ({_columns(filters)})
-                VALUES ({_row_values("NEW", filters, column)})
+                INSERT INTO {keys} ({_columns(filters, carried)})
+                VALUES ({_row_values("NEW", filters, column, carried)})
                 ON CONFLICT (id) DO UPDATE SET {updated};
             END IF;
             RETURN NULL;
@@ -148,11 +159,13 @@ def create_sql(table: str, filters: tuple[str, ...], column: str) -> list[str]:
         $$
         """,
         *synced_tables.triggers_sql(table, keys, changed),
-        *refill_sql(table, filters, column),
+        *refill_sql(table, filters, column, carried),
     ]
 
 
-def refill_sql(table: str, filters: tuple[str, ...], column: str) -> list[str]:
+def refill_sql(
+    table: str, filters: tuple[str, ...], column: str, carried: tuple[str, ...] = ()
+) -> list[str]:
     """The key table emptied and filled from the table in the order of its
     filters, its index built after. A filtered count then reads the pages of
     its filters' rows only: `status=suspended` (a tenth of 1M customers), 'act@'
@@ -161,8 +174,8 @@ def refill_sql(table: str, filters: tuple[str, ...], column: str) -> list[str]:
     return [
         f"DROP INDEX IF EXISTS {keys}_trgm",
         f"TRUNCATE {keys}",
-        f"INSERT INTO {keys} ({_columns(filters)}) "
-        f"SELECT {_row_values(table, filters, column)} FROM {table} "
+        f"INSERT INTO {keys} ({_columns(filters, carried)}) "
+        f"SELECT {_row_values(table, filters, column, carried)} FROM {table} "
         f"ORDER BY {', '.join([*filters, 'id'])}",
         _key_index(table, filters),
         f"ANALYZE {keys}",
@@ -193,14 +206,18 @@ def key_table_operation(
 
 
 def key_table_rebuild_operation(
-    table: str, filters: tuple[str, ...], column: str = "search_text"
+    table: str,
+    filters: tuple[str, ...],
+    column: str = "search_text",
+    carried: tuple[str, ...] = (),
 ) -> migrations.RunPython:
     """A migration operation that builds PostgreSQL's key table of `table`
     again from the table, with the columns and index it has now."""
 
     def forwards(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            for sql in [*drop_sql(table), *create_sql(table, filters, column)]:
+            statements = create_sql(table, filters, column, carried)
+            for sql in [*drop_sql(table), *statements]:
                 schema_editor.execute(sql)
 
     return migrations.RunPython(forwards, migrations.RunPython.noop)
@@ -240,5 +257,9 @@ def refill(cursor, table: str, column: str = "search_text") -> None:
 def refill_statements(cursor, table: str, column: str = "search_text") -> list[str]:
     """What `refill` runs, in order, for the key table as it is now."""
     names = synced_tables.column_names(cursor, key_table(table))
-    filters = tuple(name for name in names if name not in ("id", *_KEY_COLUMNS))
-    return [*refill_sql(table, filters, column), paused_sql(table, pause=False)]
+    filters = tuple(names[1 : names.index(_KEY_COLUMNS[0])])
+    carried = tuple(names[names.index(_KEY_COLUMNS[-1]) + 1 :])
+    return [
+        *refill_sql(table, filters, column, carried),
+        paused_sql(table, pause=False),
+    ]

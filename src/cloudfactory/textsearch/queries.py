@@ -83,6 +83,11 @@ ENTRY_COST = 0.05
 # lookup 4.5 µs a holder ('kra', 3,836 holders: walked 9.8 ms, looked up 20.6;
 # docs/decisions.md); at 100k on SQLite, 0.9-1.7 µs and 1.6-2.4 µs.
 LOOKUP_COST = {"postgresql": 9.0, "sqlite": 1.5}
+# What a holder costs, in rows walked, when the key table finds the holders
+# and sorts them by the columns it carries, and the rows of one page alone
+# are read (PostgreSQL). Measured at 1M customers: about 2 µs a holder against
+# 0.4 µs a row walked (`Vane`, 1,872 holders: 4.5 ms; docs/decisions.md).
+KEYED_SORT_COST = 6.0
 # PostgreSQL reads the trigram index for the first characters of a piece only:
 # every trigram of a long piece costs its posting list, and the tail of an
 # email is the commonest ('andrea.wade@gmail.com' 13-35 ms in the index,
@@ -487,6 +492,7 @@ def search_page(
     indexed: tuple[str, ...] = (),
     key_table: bool = False,
     gram_counts: bool = False,
+    key_sorts: tuple[str, ...] = (),
 ) -> SearchPage:
     """Rows of `qs` whose search_text contains folded `q`, in `ordering`, at most
     `limit` of them. Three queries at most: the estimate, a walk, a lookup; a
@@ -499,7 +505,8 @@ def search_page(
     table holding the same (textsearch.key_tables), where the count is taken;
     `gram_counts`: the table's runs of three to five characters are counted
     per value of the same columns (textsearch.gram_counts), which answer such
-    a piece's count at once.
+    a piece's count at once. `key_sorts`: the columns the key table carries,
+    by which it sorts the holders of a lookup in that order itself.
     """
     if limit < 1:
         return SearchPage([])
@@ -515,20 +522,66 @@ def search_page(
     counted = _counted(qs, piece, indexed if gram_counts else None)
     est = estimate(qs, piece, indexed, keyed=_keyed(qs, piece, keyed) is not None)
     cost = LOOKUP_COST.get(connection.vendor, 1.0)
+    looked_up = est
+    sorted_keys = _sorted_in_keys(qs, piece, ordering, keyed, key_sorts)
+    if sorted_keys is not None and est is not None:
+        # The key table's index ANDs the filters; only its rows are read.
+        looked_up = replace(est, found=est.holders, anded=True)
+        cost = KEYED_SORT_COST
     # A count the counted runs answer costs the walk nothing.
     owed = count_up_to if counted is None else None
-    window = walk_window(est, limit, cost, owed)
+    window = walk_window(looked_up, limit, cost, owed)
     if window:
         rows = _window_search(qs, piece, ordering, limit, window)
-        if len(rows) < limit and (further := further_window(est, window, cost)):
+        if len(rows) < limit and (further := further_window(looked_up, window, cost)):
             rows = _window_search(qs, piece, ordering, limit, further)
         if len(rows) >= limit:
             if count_up_to is None:
                 return SearchPage(rows)
             total = _holders_up_to(qs, piece, count_up_to, est, keyed, counted)
             return SearchPage(rows, total=total)
-    rows = _indexed_search(qs, piece, ordering, limit, est, keyed)
+    if sorted_keys is not None:
+        rows = _keyed_sorted_search(qs, piece, ordering, limit, sorted_keys)
+    else:
+        rows = _indexed_search(qs, piece, ordering, limit, est, keyed)
     return SearchPage(rows, total=getattr(rows[0], TOTAL) if rows else 0)
+
+
+def _sorted_in_keys(qs, piece, ordering, keyed, key_sorts):
+    """The equalities of `qs`'s filters when its key table can find the
+    holders of `piece` and sort them in `ordering` (`_keyed`, every field of
+    the ordering carried by the key table or its id); else None."""
+    fields = {field.lstrip("-") for field in ordering}
+    if not key_sorts or not fields <= {"id", *key_sorts}:
+        return None
+    return _keyed(qs, piece, keyed)
+
+
+def _keyed_sorted_search(qs, piece, ordering, limit, equalities) -> list:
+    """PostgreSQL: the holders of `piece` equal to `equalities` found in the
+    key table and sorted there; the rows of the first `limit` alone read from
+    the table, each with how many were found (TOTAL)."""
+    where, params = _keys_where(qs.model, piece, equalities, by_pairs=True)
+    quote = connection.ops.quote_name
+    table = qs.model._meta.db_table
+    columns = dict.fromkeys(
+        ["id", *(qs.model._meta.get_field(f.lstrip("-")).column for f in ordering)]
+    )
+    on_page = RawSQL(  # noqa: S611 - no parameters
+        f"{quote(table)}.id = ANY(ARRAY(SELECT id FROM p))",
+        [],
+        output_field=BooleanField(),
+    )
+    rows, row_params = qs.filter(on_page).order_by().query.sql_with_params()
+    sql = (
+        f"WITH k AS MATERIALIZED (SELECT {', '.join(f'k.{quote(c)}' for c in columns)} "
+        f"FROM {key_table(table)} k WHERE {where}), "
+        f"p AS (SELECT k.id FROM k ORDER BY {_order_sql(qs, ordering, 'k')} "
+        f"LIMIT {int(limit)}) "
+        f"SELECT f.*, (SELECT COUNT(*) FROM k) AS {TOTAL} FROM ({rows}) f "
+        f"ORDER BY {_order_sql(qs, ordering, 'f')}"
+    )
+    return list(qs.model.objects.raw(sql, [*params, *row_params]))
 
 
 def _matches_sql(model, piece: str) -> tuple[str, list]:
@@ -742,6 +795,9 @@ class TrigramSearch:
     indexed: tuple[str, ...] = ()
     key_table: bool = False
     gram_counts: bool = False
+    # The columns the key table carries (textsearch.key_tables), which sort
+    # a lookup's holders there.
+    key_sorts: tuple[str, ...] = ()
     partial_note: str = (
         f"among the first {SHORT_WINDOW:,} in this order; type three or more "
         "characters to search them all"
@@ -757,6 +813,7 @@ class TrigramSearch:
             self.indexed,
             self.key_table,
             self.gram_counts,
+            self.key_sorts,
         )
 
     def count(self, qs, q, cap, ordering) -> tuple[int, bool]:

@@ -27,7 +27,8 @@ pytestmark = [
 def key_rows() -> dict[int, tuple]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, type, status, key, odd, pairs FROM customers_customer_key"
+            "SELECT id, type, status, key, odd, pairs, created_at "
+            "FROM customers_customer_key"
         )
         return {row[0]: row[1:] for row in cursor.fetchall()}
 
@@ -40,6 +41,7 @@ def expected_rows() -> dict[int, tuple]:
             search_key(c.search_text),
             c.search_text if search_queries.KEY_LETTERS.search(c.search_text) else None,
             key_pairs(search_key(c.search_text)),
+            c.created_at,
         )
         for c in Customer.objects.all()
     }
@@ -60,7 +62,9 @@ def test_the_key_table_follows_inserts_updates_and_deletes():
         reason="Unpaid invoices",
     )
     Customer.objects.filter(pk=first.pk).update(type="company")
+    Customer.objects.filter(pk=second.pk).update(created_at=first.created_at)
     assert key_rows() == expected_rows()
+    assert key_rows()[second.pk][-1] == first.created_at
     assert key_rows()[first.pk][:3] == (
         "company",
         "active",
@@ -252,6 +256,8 @@ def test_a_lookup_finds_the_holders_in_the_key_table_as_the_table_would(
     keyed_everywhere, monkeypatch, q, filters
 ):
     monkeypatch.setattr(search_queries, "LOOKUP_COST", {connection.vendor: 1e-9})
+    # The holders' rows read, as in an order the key table does not carry.
+    monkeypatch.setattr(search_queries, "_sorted_in_keys", lambda *args: None)
     for n, name in enumerate(
         ["Acme Xylophone", "Acme Xylophoni", "Acmeɐxylo", "Acme Zed", "Other Xyl"] * 2
     ):
@@ -277,3 +283,69 @@ def test_a_count_asks_for_the_trigrams_unless_they_are_a_poor_way_in():
     count, exact, [sql] = counted("acme xyl", type="company")
     assert (count, exact) == (1, True)
     assert "k.key LIKE" in sql and "k.pairs" not in sql
+
+
+def table_rows_read(sql: str) -> int:
+    """The rows of the customers table a statement reads, by its plan, as
+    planned for a table too large to read whole."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+        plan = cursor.fetchone()[0]
+
+    def rows(node) -> int:
+        own = node["Actual Rows"] * node["Actual Loops"]
+        read = own if node.get("Relation Name") == "customers_customer" else 0
+        return read + sum(rows(child) for child in node.get("Plans", []))
+
+    return rows(plan[0]["Plan"])
+
+
+@pytest.mark.parametrize(
+    "q, filters",
+    [
+        ("acme", {}),
+        ("acme", {"sort": "created"}),
+        ("cme x", {"type": "company"}),
+        ("xyl", {"status": "suspended", "type": "individual"}),
+    ],
+)
+def test_a_lookup_sorted_in_the_key_table_reads_the_rows_of_one_page_alone(
+    monkeypatch, q, filters
+):
+    monkeypatch.setattr(search_queries, "KEYED_SORT_COST", 1e-9)
+    for n, name in enumerate(
+        ["Acme Xylophone", "Acme Xylophoni", "Acme Zed", "Other Xyl"] * 4
+    ):
+        CustomerFactory(
+            name=name,
+            type=("company", "individual")[n % 2],
+            status=("active", "suspended")[n // 8],
+        )
+    rows, total, [lookup] = looked_up(q, **filters)
+    assert "FROM customers_customer_key k" in lookup
+    # The page's three, and the one that tells there are more.
+    assert len(rows) == 3 and table_rows_read(lookup) == 4
+
+    monkeypatch.setattr(search_queries, "_sorted_in_keys", lambda *args: None)
+    assert looked_up(q, **filters)[:2] == (rows, total)
+    ordering = (
+        ("created_at", "id") if filters.pop("sort", None) else ("-created_at", "-id")
+    )
+    expected = [
+        c.pk
+        for c in Customer.objects.filter(**filters).order_by(*ordering)
+        if q in c.search_text
+    ]
+    assert (rows, total) == (expected[:3], len(expected))
+
+
+def test_a_lookup_in_another_order_reads_the_holders_rows(monkeypatch):
+    monkeypatch.setattr(search_queries, "KEYED_SORT_COST", 1e-9)
+    monkeypatch.setattr(search_queries, "LOOKUP_COST", {connection.vendor: 1e-9})
+    for name in ["Acme Xylophone", "Acme Zed", "Acme Ant", "Acme Bee"]:
+        CustomerFactory(name=name)
+    rows, total, [lookup] = looked_up("acme", sort="name")
+    assert "ORDER BY k." not in lookup
+    expected = [c.pk for c in Customer.objects.order_by("name", "id")]
+    assert (rows, total) == (expected[:3], 4)
