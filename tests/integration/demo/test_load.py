@@ -90,10 +90,12 @@ def test_bulk_load_search_finds_an_accented_name_by_its_folded_form():
     assert ticket.pk in _trigram_search("support_ticket", ticket.number.lower())
     if connection.vendor == "postgresql":  # the key table, filled after the load
         with connection.cursor() as cursor:
-            cursor.execute("SELECT id, type, status, key FROM customers_customer_key")
+            cursor.execute(
+                "SELECT id, type, status, key, created_at FROM customers_customer_key"
+            )
             keys = set(cursor.fetchall())
         assert keys == {
-            (c.pk, c.type, c.status, search_key(c.search_text))
+            (c.pk, c.type, c.status, search_key(c.search_text), c.created_at)
             for c in Customer.objects.all()
         }
         with connection.cursor() as cursor:
