@@ -373,6 +373,10 @@ def _window_search(qs, piece, ordering, limit, window) -> list:
     which an index holding them all serves without reading the rows
     (textsearch.indexes.walked_index); the rows found are then read by id.
     """
+    if connection.vendor == "sqlite":
+        bounded = _bounded_walk(qs, piece, ordering, limit, window)
+        if bounded is not None:
+            return bounded
     columns = ["id", *(field.lstrip("-") for field in ordering), "search_text"]
     window_rows = qs.order_by(*ordering).values(*dict.fromkeys(columns))[:window]
     inner_sql, inner_params = window_rows.query.sql_with_params()
@@ -384,6 +388,38 @@ def _window_search(qs, piece, ordering, limit, window) -> list:
         f"JOIN {table} t ON t.id = m.id ORDER BY {_order_sql(qs, ordering, 't')}"
     )
     return list(qs.model.objects.raw(sql, [*inner_params, like_pattern(piece)]))
+
+
+def _bounded_walk(qs, piece, ordering, limit, window) -> list | None:
+    """SQLite: the first `limit` rows holding `piece` among the first `window`
+    of `qs` in list order, read in that order from the list's index up to the
+    window's last row, which its index tells first: the walk stops at `limit`.
+    SQLite sorts a window's rows again before it keeps the first that hold the
+    piece, so the window above reads them all (13,100 companies for `l.com` at
+    100k customers, 35 ms). None when a sort value of the window's last row is
+    NULL, which a row value cannot bound."""
+    fields = [field.lstrip("-") for field in ordering]
+    ordered = qs.order_by(*ordering)
+    last = list(ordered.values_list(*fields)[window - 1 : window])
+    holding = ordered.filter(search_text__contains=piece)
+    if not last:
+        return list(holding[:limit])
+    if None in last[0]:
+        return None
+    columns = [qs.model._meta.get_field(field) for field in fields]
+    quote = connection.ops.quote_name
+    table = quote(qs.model._meta.db_table)
+    names = ", ".join(f"{table}.{quote(column.column)}" for column in columns)
+    within = ">=" if ordering[0].startswith("-") else "<="
+    values = [
+        column.get_db_prep_value(value, connection)
+        for column, value in zip(columns, last[0], strict=True)
+    ]
+    marks = ", ".join(["%s"] * len(values))
+    bound = RawSQL(  # noqa: S611 - parameters bound
+        f"({names}) {within} ({marks})", values, output_field=BooleanField()
+    )
+    return list(holding.filter(bound)[:limit])
 
 
 def _holding(qs: QuerySet, piece: str) -> QuerySet:

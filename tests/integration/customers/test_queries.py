@@ -241,11 +241,63 @@ def test_a_piece_rare_among_the_newest_is_walked_further_not_looked_up(monkeypat
         for c in Customer.objects.order_by("-created_at", "-id")
         if "hotm" in c.search_text
     ][:3]
+    walks = []
+    walk = search_queries._window_search
+
+    def counted_walk(*args):
+        walks.append(args[-1])
+        return walk(*args)
+
+    monkeypatch.setattr(search_queries, "_window_search", counted_walk)
     with CaptureQueriesContext(connection) as captured:
         found = search_queries.search_page(
             Customer.objects.all(), "hotm", ("-created_at", "-id"), limit=3
         )
     assert [c.pk for c in found.rows] == truth
-    walks = [q for q in captured.captured_queries if " w WHERE " in q["sql"]]
     lookups = [q for q in captured.captured_queries if "search_total" in q["sql"]]
     assert len(walks) == 2 and not lookups
+
+
+@pytest.mark.parametrize(
+    "ordering, filters",
+    [
+        (("-created_at", "-id"), {}),
+        (("created_at", "id"), {"type": "company"}),
+        (("name", "id"), {}),
+        (("-users_count", "-id"), {"status": "suspended"}),
+    ],
+)
+def test_a_walk_keeps_the_holders_among_the_first_rows_of_the_window(ordering, filters):
+    """The window's last row falls among rows that share its sort value: the
+    walk keeps exactly the holders among the window's rows, in list order."""
+    now = timezone.now()
+    for n in range(24):
+        customer = CustomerFactory(
+            name=f"{'Acme' if n % 3 else 'Other'} {n % 4}",
+            type=("company", "individual")[n % 2 * (n % 5 == 0)],
+            status=("active", "suspended")[n % 7 == 0 or n % 2],
+            created_at=now - timedelta(minutes=n // 4),
+        )
+        Customer.objects.filter(pk=customer.pk).update(users_count=n % 3)
+    qs = Customer.objects.filter(**filters)
+    listed = list(qs.order_by(*ordering))
+    for window in (3, 5, 9, len(listed), len(listed) + 5):
+        truth = [c.pk for c in listed[:window] if "acme" in c.search_text][:4]
+        rows = search_queries._window_search(qs, "acme", ordering, 4, window)
+        assert [c.pk for c in rows] == truth, window
+
+
+def test_a_walk_on_sqlite_reads_the_list_index_in_order_and_stops():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's plan.")
+    for n in range(10):
+        CustomerFactory(name=f"Acme {n}", type="company")
+    qs = Customer.objects.filter(type="company")
+    with CaptureQueriesContext(connection) as captured:
+        rows = search_queries._window_search(qs, "acme", ("-created_at", "-id"), 3, 8)
+    assert len(rows) == 3
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}")
+            plan = " ".join(str(step) for step in cursor.fetchall())
+            assert "TEMP B-TREE" not in plan and "customer_type_created" in plan
