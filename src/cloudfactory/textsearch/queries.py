@@ -556,10 +556,11 @@ def search_page(
         return SearchPage(rows, exhaustive=not beyond)
     keyed = indexed if key_table else None
     counted = _counted(qs, piece, indexed if gram_counts else None)
-    est = estimate(qs, piece, indexed, keyed=_keyed(qs, piece, keyed) is not None)
+    key_equalities = _keyed(qs, piece, keyed)
+    est = estimate(qs, piece, indexed, keyed=key_equalities is not None)
     cost = LOOKUP_COST.get(connection.vendor, 1.0)
     looked_up = est
-    sorted_keys = _sorted_in_keys(qs, piece, ordering, keyed, key_sorts)
+    sorted_keys = key_equalities if _sorts_in_keys(ordering, key_sorts) else None
     if sorted_keys is not None and est is not None:
         # The key table's index ANDs the filters; only its rows are read.
         looked_up = replace(est, found=est.holders, anded=True)
@@ -583,14 +584,10 @@ def search_page(
     return SearchPage(rows, total=getattr(rows[0], TOTAL) if rows else 0)
 
 
-def _sorted_in_keys(qs, piece, ordering, keyed, key_sorts):
-    """The equalities of `qs`'s filters when its key table can find the
-    holders of `piece` and sort them in `ordering` (`_keyed`, every field of
-    the ordering carried by the key table or its id); else None."""
+def _sorts_in_keys(ordering: tuple[str, ...], key_sorts: tuple[str, ...]) -> bool:
+    """Whether the key table carries every field of `ordering` (or it is the id)."""
     fields = {field.lstrip("-") for field in ordering}
-    if not key_sorts or not fields <= {"id", *key_sorts}:
-        return None
-    return _keyed(qs, piece, keyed)
+    return bool(key_sorts) and fields <= {"id", *key_sorts}
 
 
 def _keyed_sorted_search(qs, piece, ordering, limit, equalities) -> list:

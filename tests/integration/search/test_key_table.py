@@ -257,7 +257,7 @@ def test_a_lookup_finds_the_holders_in_the_key_table_as_the_table_would(
 ):
     monkeypatch.setattr(search_queries, "LOOKUP_COST", {connection.vendor: 1e-9})
     # The holders' rows read, as in an order the key table does not carry.
-    monkeypatch.setattr(search_queries, "_sorted_in_keys", lambda *args: None)
+    monkeypatch.setattr(search_queries, "_sorts_in_keys", lambda *args: False)
     for n, name in enumerate(
         ["Acme Xylophone", "Acme Xylophoni", "Acmeɐxylo", "Acme Zed", "Other Xyl"] * 2
     ):
@@ -327,7 +327,7 @@ def test_a_lookup_sorted_in_the_key_table_reads_the_rows_of_one_page_alone(
     # The page's three, and the one that tells there are more.
     assert len(rows) == 3 and table_rows_read(lookup) == 4
 
-    monkeypatch.setattr(search_queries, "_sorted_in_keys", lambda *args: None)
+    monkeypatch.setattr(search_queries, "_sorts_in_keys", lambda *args: False)
     assert looked_up(q, **filters)[:2] == (rows, total)
     ordering = (
         ("created_at", "id") if filters.pop("sort", None) else ("-created_at", "-id")
