@@ -64,9 +64,13 @@ def tenants(staff):
 
 
 def open_customers(page):
-    page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Customers"
-    ).click()
+    # The new page, not the one before it: from the Customers page itself its
+    # heading and "Live" are there before the new page is, and a key typed
+    # then is lost with it.
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Main").get_by_role(
+            "link", name="Customers"
+        ).click()
     expect(page.get_by_role("heading", name="Customers")).to_be_visible()
     # The page's scripts have run (and its live updates are on): keys work.
     expect(page.get_by_role("status").filter(has_text="Live")).to_be_visible()
